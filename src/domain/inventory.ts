@@ -1,0 +1,136 @@
+// Stock per SKU per location, the movements that explain it, and the
+// reservations that hold it for orders.
+import { z } from 'zod';
+
+/** A stock-keeping unit code. */
+export const skuSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, { message: 'SKU may contain letters, digits, ".", "_", "-", "/"' });
+
+const idSchema = z.string().min(1).max(64);
+const bin = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9-]+$/, { message: 'Bin codes look like "A-03-2" (aisle-bay-level)' });
+
+/** Input of `inventory.receive`. */
+export const receiveInputSchema = z.strictObject({
+  sku: skuSchema,
+  locationId: idSchema,
+  quantity: z.number().int().positive(),
+  bin: bin.optional(),
+  reason: z.string().max(200).optional(),
+});
+/** Input of `inventory.receive`. */
+export type ReceiveInput = z.input<typeof receiveInputSchema>;
+
+/** Input of `inventory.adjust`. */
+export const adjustInputSchema = z.strictObject({
+  sku: skuSchema,
+  locationId: idSchema,
+  delta: z
+    .number()
+    .int()
+    .refine((d) => d !== 0, { message: 'delta must not be zero' }),
+  reason: z.string().min(1).max(200),
+});
+/** Input of `inventory.adjust`. */
+export type AdjustInput = z.input<typeof adjustInputSchema>;
+
+/** Input of `inventory.configure`: per-location stock settings. */
+export const stockSettingsInputSchema = z.strictObject({
+  sku: skuSchema,
+  locationId: idSchema,
+  safetyStock: z.number().int().nonnegative().optional(),
+  reorderPoint: z.number().int().nonnegative().nullable().optional(),
+  bin: bin.nullable().optional(),
+});
+/** Input of `inventory.configure`. */
+export type StockSettingsInput = z.input<typeof stockSettingsInputSchema>;
+
+/** Stock of one SKU at one location. `available = onHand - reserved - safetyStock`, never below 0. */
+export const locationLevelSchema = z.object({
+  sku: z.string(),
+  locationId: z.string(),
+  onHand: z.number().int(),
+  reserved: z.number().int(),
+  safetyStock: z.number().int(),
+  available: z.number().int(),
+  reorderPoint: z.number().int().nullable(),
+  bin: z.string().nullable(),
+});
+/** Stock of one SKU at one location. */
+export type LocationLevel = z.infer<typeof locationLevelSchema>;
+
+/** Stock of one SKU summed over locations, with the per-location breakdown. */
+export const inventoryLevelSchema = z.object({
+  sku: z.string(),
+  onHand: z.number().int(),
+  reserved: z.number().int(),
+  available: z.number().int(),
+  locations: z.array(locationLevelSchema),
+});
+/** Stock of one SKU across locations. */
+export type InventoryLevel = z.infer<typeof inventoryLevelSchema>;
+
+/** Kinds of stock movement. */
+export const MOVEMENT_TYPES = ['received', 'adjusted', 'reserved', 'released', 'committed', 'expired', 'returned'] as const;
+/** A kind of stock movement. */
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
+/**
+ * One ledger row. `onHandDelta` and `reservedDelta` are what the movement did
+ * to the level, so summing a SKU's ledger reproduces its levels.
+ */
+export const stockMovementSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  locationId: z.string(),
+  type: z.enum(MOVEMENT_TYPES),
+  onHandDelta: z.number().int(),
+  reservedDelta: z.number().int(),
+  orderId: z.string().nullable(),
+  reservationId: z.string().nullable(),
+  reason: z.string().nullable(),
+  at: z.string(),
+});
+/** One ledger row. */
+export type StockMovement = z.infer<typeof stockMovementSchema>;
+
+/** Reservation lifecycle states. */
+export const RESERVATION_STATUSES = ['active', 'committed', 'released', 'expired'] as const;
+/** A reservation's status. */
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** Units of one SKU held at one location. `committed`/`released` count what has left the hold. */
+export const reservationLineSchema = z.object({
+  sku: z.string(),
+  locationId: z.string(),
+  quantity: z.number().int().positive(),
+  committed: z.number().int().nonnegative(),
+  released: z.number().int().nonnegative(),
+});
+/** One line of a reservation. */
+export type ReservationLine = z.infer<typeof reservationLineSchema>;
+
+/** Stock held for one order until it ships, is cancelled, or the hold expires. */
+export const reservationSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  status: z.enum(RESERVATION_STATUSES),
+  lines: z.array(reservationLineSchema),
+  /** ISO timestamp after which a sweep releases the stock; `null` once the order is paid. */
+  expiresAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+/** Stock held for one order. */
+export type Reservation = z.infer<typeof reservationSchema>;
+
+/** Held quantity of a reservation line that is neither committed nor released. */
+export function heldQuantity(line: ReservationLine): number {
+  return line.quantity - line.committed - line.released;
+}

@@ -1,0 +1,161 @@
+// Order input as a shop submits it, and the order record the library keeps.
+import { z } from 'zod';
+import { addressSchema, coordinatesSchema } from './address.js';
+import { skuSchema } from './inventory.js';
+import { currencySchema, moneySchema } from './money.js';
+import { paymentInputSchema, paymentRecordSchema } from './payment.js';
+import { returnRequestSchema } from './return.js';
+import { shipmentSchema, shippingSpeedSchema } from './shipment.js';
+import { orderStatusSchema } from './status.js';
+import { dimensionsSchema, weightSchema } from './units.js';
+
+/** Customer contact details. */
+export const customerSchema = z.strictObject({
+  id: z.string().max(64).optional(),
+  email: z.email(),
+  name: z.string().max(200).optional(),
+  phone: z.string().max(40).optional(),
+  /** BCP 47 locale for notifications, e.g. `en-GB`. */
+  locale: z.string().max(35).optional(),
+});
+/** Customer contact details. */
+export type Customer = z.infer<typeof customerSchema>;
+
+/** One line of an order as submitted. */
+export const orderLineInputSchema = z.strictObject({
+  sku: skuSchema,
+  quantity: z.number().int().positive().max(100_000),
+  unitPrice: moneySchema,
+  name: z.string().max(200).optional(),
+  weight: weightSchema.optional(),
+  dimensions: dimensionsSchema.optional(),
+  fragile: z.boolean().optional(),
+  giftWrap: z.boolean().optional(),
+});
+/** One line of an order as submitted. */
+export type OrderLineInput = z.input<typeof orderLineInputSchema>;
+
+/**
+ * What a shop passes to `orders.place`.
+ *
+ * @example
+ * ```ts
+ * const input: OrderInput = {
+ *   customer: { email: 'ada@example.com' },
+ *   shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '62701', country: 'US' },
+ *   currency: 'USD',
+ *   lines: [{ sku: 'TEE-M', quantity: 2, unitPrice: { amount: 1500, currency: 'USD' } }],
+ *   payment: { method: 'tok_visa' },
+ * };
+ * ```
+ */
+export const orderInputSchema = z
+  .strictObject({
+    /** Your own order number, shown in notifications. */
+    reference: z.string().max(64).optional(),
+    customer: customerSchema,
+    shippingAddress: addressSchema,
+    /** Geocoded shipping address, used by the `nearest` allocation strategy. */
+    shippingCoordinates: coordinatesSchema.optional(),
+    billingAddress: addressSchema.optional(),
+    currency: currencySchema,
+    lines: z.array(orderLineInputSchema).min(1).max(500),
+    shipping: z
+      .strictObject({
+        speed: shippingSpeedSchema.default('standard'),
+        /** Latest acceptable delivery date (ISO 8601), for `deliverBy` rate selection. */
+        deliverBy: z.iso.datetime({ offset: true }).optional(),
+        /** What the customer paid for shipping. */
+        price: moneySchema.optional(),
+      })
+      .default({ speed: 'standard' }),
+    payment: paymentInputSchema,
+    giftMessage: z.string().max(500).optional(),
+    notes: z.string().max(1000).optional(),
+    metadata: z.record(z.string(), z.string().max(500)).optional(),
+  })
+  .superRefine((o, ctx) => {
+    o.lines.forEach((line, i) => {
+      if (line.unitPrice.currency !== o.currency) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines', i, 'unitPrice', 'currency'],
+          message: `Line currency ${line.unitPrice.currency} differs from order currency ${o.currency}`,
+        });
+      }
+    });
+    if (o.shipping.price && o.shipping.price.currency !== o.currency) {
+      ctx.addIssue({ code: 'custom', path: ['shipping', 'price', 'currency'], message: 'Shipping price currency differs from order currency' });
+    }
+  });
+/** What a shop passes to `orders.place`. */
+export type OrderInput = z.input<typeof orderInputSchema>;
+/** Order input after validation and defaults. */
+export type ParsedOrderInput = z.output<typeof orderInputSchema>;
+
+/**
+ * An order line as recorded. Quantities partition `quantity`:
+ * `allocated + backordered + cancelled = quantity` where `allocated` units
+ * live in shipments.
+ */
+export const orderLineSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string().nullable(),
+  quantity: z.number().int().positive(),
+  unitPrice: moneySchema,
+  weight: weightSchema.nullable(),
+  dimensions: dimensionsSchema.nullable(),
+  fragile: z.boolean(),
+  giftWrap: z.boolean(),
+  /** Units waiting for stock. */
+  backordered: z.number().int().nonnegative(),
+  /** Units cancelled (by request or short pick). */
+  cancelled: z.number().int().nonnegative(),
+  /** Units handed to a carrier. */
+  shipped: z.number().int().nonnegative(),
+  /** Units returned and received back. */
+  returned: z.number().int().nonnegative(),
+});
+/** An order line as recorded. */
+export type OrderLine = z.infer<typeof orderLineSchema>;
+
+/** The order's persisted state machine position. */
+export const machineStateSchema = z.object({
+  /** Version of the machine definition that produced it. */
+  version: z.number().int(),
+  /** The persisted snapshot (JSON). */
+  snapshot: z.unknown(),
+});
+/** The order's persisted state machine position. */
+export type MachineState = z.infer<typeof machineStateSchema>;
+
+/** The order record. `version` increases by one on every write. */
+export const orderSchema = z.object({
+  id: z.string(),
+  reference: z.string().nullable(),
+  version: z.number().int().positive(),
+  status: orderStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  customer: customerSchema,
+  shippingAddress: addressSchema,
+  shippingCoordinates: coordinatesSchema.nullable(),
+  billingAddress: addressSchema.nullable(),
+  currency: z.string(),
+  lines: z.array(orderLineSchema),
+  shippingPreference: z.object({ speed: shippingSpeedSchema, deliverBy: z.string().nullable() }),
+  totals: z.object({ subtotal: moneySchema, shipping: moneySchema, total: moneySchema }),
+  payment: paymentRecordSchema,
+  reservationId: z.string().nullable(),
+  shipments: z.array(shipmentSchema),
+  returns: z.array(returnRequestSchema),
+  hold: z.object({ reason: z.string(), since: z.string() }).nullable(),
+  cancellation: z.object({ reason: z.string(), at: z.string() }).nullable(),
+  giftMessage: z.string().nullable(),
+  notes: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  machine: machineStateSchema,
+});
+/** The order record. */
+export type Order = z.infer<typeof orderSchema>;

@@ -1,0 +1,33 @@
+// The order's payment as the library records it.
+import { z } from 'zod';
+import { moneySchema } from './money.js';
+import { paymentStatusSchema } from './status.js';
+
+/** Payment details supplied with an order. */
+export const paymentInputSchema = z.strictObject({
+  /** A payment-method token your provider understands (card token, `manual:bank_transfer`, ...). */
+  method: z.string().min(1).max(200),
+});
+/** Payment details supplied with an order. */
+export type PaymentInput = z.infer<typeof paymentInputSchema>;
+
+/**
+ * The order's payment. Amounts are minor units of `amount.currency`;
+ * `refunded <= captured <= authorized` always holds.
+ */
+export const paymentRecordSchema = z.object({
+  provider: z.string(),
+  method: z.string(),
+  status: paymentStatusSchema,
+  /** The provider's id for the authorization, once one exists. */
+  paymentId: z.string().nullable(),
+  amount: moneySchema,
+  authorized: z.number().int().nonnegative(),
+  captured: z.number().int().nonnegative(),
+  refunded: z.number().int().nonnegative(),
+  /** Authorization attempts so far; each uses a fresh idempotency key. */
+  attempts: z.number().int().nonnegative(),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+/** The order's payment. */
+export type PaymentRecord = z.infer<typeof paymentRecordSchema>;

@@ -1,0 +1,54 @@
+// Returns (RMAs): what the customer sends back and what is refunded.
+import { z } from 'zod';
+import { moneySchema } from './money.js';
+import { returnStatusSchema } from './status.js';
+
+/** Input of `returns.request`. */
+export const returnRequestInputSchema = z.strictObject({
+  lines: z
+    .array(z.strictObject({ lineId: z.string().min(1).optional(), sku: z.string().min(1), quantity: z.number().int().positive() }))
+    .min(1),
+  reason: z.string().min(1).max(500),
+});
+/** Input of `returns.request`. */
+export type ReturnRequestInput = z.input<typeof returnRequestInputSchema>;
+
+/** Input of `returns.receive`: what actually came back, and whether it can be sold again. */
+export const returnReceiveInputSchema = z.strictObject({
+  lines: z
+    .array(
+      z.strictObject({
+        sku: z.string().min(1),
+        quantity: z.number().int().nonnegative(),
+        /** Put back into sellable stock. @defaultValue true */
+        restock: z.boolean().default(true),
+      }),
+    )
+    .min(1),
+  /** Location receiving the goods; defaults to the location that shipped them. */
+  locationId: z.string().optional(),
+});
+/** Input of `returns.receive`. */
+export type ReturnReceiveInput = z.input<typeof returnReceiveInputSchema>;
+
+/** A return merchandise authorization. */
+export const returnRequestSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  status: returnStatusSchema,
+  reason: z.string(),
+  lines: z.array(
+    z.object({
+      lineId: z.string(),
+      sku: z.string(),
+      quantity: z.number().int().positive(),
+      received: z.number().int().nonnegative(),
+      restocked: z.number().int().nonnegative(),
+    }),
+  ),
+  refund: moneySchema.nullable(),
+  createdAt: z.string(),
+  receivedAt: z.string().nullable(),
+});
+/** A return merchandise authorization. */
+export type ReturnRequest = z.infer<typeof returnRequestSchema>;

@@ -1,0 +1,239 @@
+// Port for persistence: versioned orders, atomic inventory, the outbox and
+// idempotency records. Coarse, atomic operations instead of a generic
+// transaction, so that stores without transactions can implement it.
+import type { DomainEvent } from '../domain/events.js';
+import type { LocationLevel, Reservation, StockMovement } from '../domain/inventory.js';
+import type { Order } from '../domain/order.js';
+import type { OrderStatus } from '../domain/status.js';
+
+/** Optional behaviours and guarantees of a storage adapter. */
+export interface StorageCapabilities {
+  /** Data survives a process restart. */
+  durable: boolean;
+  /** Several processes may share it safely (reservations and claims stay atomic across them). */
+  multiProcess: boolean;
+}
+
+/** A message waiting in the outbox. */
+export interface OutboxMessageInput {
+  /** `notification` for the notifier, `event` for `events.on` handlers. */
+  topic: 'notification' | 'event';
+  /** Unique per message: appending a key that already exists is a no-op. */
+  key: string;
+  /** JSON payload. */
+  payload: unknown;
+  /** Not to be claimed before this instant (ISO). Defaults to now. */
+  availableAt?: string;
+}
+
+/** A stored outbox message. */
+export interface OutboxMessage {
+  id: string;
+  topic: 'notification' | 'event';
+  key: string;
+  payload: unknown;
+  /** Delivery attempts so far (counting the current claim). */
+  attempts: number;
+  availableAt: string;
+  createdAt: string;
+  lastError: string | null;
+}
+
+/** An idempotency record binding a caller's key to the request it first saw. */
+export interface IdempotencyRecord {
+  /** Command the key belongs to, e.g. `orders.place`. */
+  scope: string;
+  key: string;
+  /** Hash of the canonical request; a different request under the same key is a conflict. */
+  fingerprint: string;
+  /** Id of what the first request produced (an order id). */
+  resourceId: string;
+  createdAt: string;
+}
+
+/** One atomic order write and everything that must land with it. */
+export interface OrderWrite {
+  /** The whole order as it should be stored (its `version` is the new version). */
+  order: Order;
+  /** Unique lookup keys that resolve to this order (shipment ids, tracking numbers, return ids). Replaces the previous set. */
+  keys?: string[];
+  /** Non-unique index tags (`backorder:SKU`, `pick:LOCATION`) for `listOrders({ tag })`. Replaces the previous set. */
+  tags?: string[];
+  /** Domain events appended to the order's history. */
+  events?: DomainEvent[];
+  /** Outbox messages appended in the same atomic step. */
+  outbox?: OutboxMessageInput[];
+  /** Idempotency record created in the same atomic step (create only). */
+  idempotency?: Omit<IdempotencyRecord, 'resourceId' | 'createdAt'>;
+}
+
+/** One page of a listing. */
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; `null` at the end. */
+  nextCursor: string | null;
+}
+
+/** Filter for `listOrders`. Results are oldest first (by when they entered the status or tag). */
+export interface ListOrdersQuery {
+  status?: OrderStatus;
+  tag?: string;
+  /** @defaultValue 50 */
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** Units of one SKU at one location. */
+export interface StockLine {
+  sku: string;
+  locationId: string;
+  quantity: number;
+}
+
+/** Input of `reserve`. */
+export interface ReserveRequest {
+  reservationId: string;
+  orderId: string;
+  /** Lines to hold; lines sharing a (sku, location) are counted together. */
+  lines: StockLine[];
+  /** When an unpaid hold lapses (ISO), or `null` for no expiry. Ignored when topping up. */
+  expiresAt: string | null;
+  /**
+   * Makes the call idempotent: a repeated `opId` on the same reservation
+   * returns it unchanged. Reserving into an existing reservation with a new
+   * `opId` adds the lines (a top-up, e.g. when a backorder is filled).
+   */
+  opId: string;
+  at: string;
+}
+
+/** Input of `commitReservation` and `releaseReservation`. */
+export interface ReservationChange {
+  reservationId: string;
+  /** Which held units; all still-held units when omitted. */
+  lines?: StockLine[];
+  /** Makes the call idempotent: a repeated `opId` changes nothing. */
+  opId: string;
+  reason?: string;
+  at: string;
+}
+
+/** Result of an inventory write: the levels it touched, after the write. */
+export interface StockResult {
+  levels: LocationLevel[];
+}
+
+/**
+ * Persistence for everything fulfillkit keeps. Every method is atomic: it
+ * completes fully or throws and changes nothing. Values passed in and
+ * returned are copies; an adapter never keeps a reference a caller holds.
+ *
+ * Inventory rule for every adapter: `reserved <= onHand` always, and a
+ * reservation either holds every line it asked for or nothing. When a write
+ * moves a location's `available` from above its `reorderPoint` to at or
+ * below it, the same atomic step appends an `event` outbox message carrying
+ * an `inventory.low_stock` domain event (key `low_stock:{sku}:{locationId}:{movementId}`).
+ *
+ * @example
+ * ```ts
+ * import { memoryStorage } from 'fulfillkit/memory';
+ * const ff = createFulfillment({ storage: memoryStorage() });
+ * ```
+ */
+export interface StorageAdapter {
+  /** What it guarantees. */
+  readonly capabilities: StorageCapabilities;
+
+  // ---- orders -------------------------------------------------------------
+
+  /** The order, or `null`. */
+  getOrder(id: string): Promise<Order | null>;
+  /**
+   * Store a new order (`order.version` must be 1). `CONCURRENCY_CONFLICT` when the
+   * id exists; `IDEMPOTENCY_CONFLICT` (details: `{ resourceId, fingerprint }`)
+   * when `write.idempotency` names a key already recorded.
+   */
+  createOrder(write: OrderWrite): Promise<void>;
+  /**
+   * Replace an order whose stored version is `expectedVersion`
+   * (`write.order.version` must be `expectedVersion + 1`).
+   * `CONCURRENCY_CONFLICT` on a mismatch, `NOT_FOUND` when absent.
+   */
+  updateOrder(write: OrderWrite, expectedVersion: number): Promise<void>;
+  /** Id of the order a lookup key (see `OrderWrite.keys`) points at, or `null`. */
+  findOrderId(key: string): Promise<string | null>;
+  /** Orders by status or tag, oldest first, paged by an opaque cursor. Cost does not grow with the store. */
+  listOrders(query: ListOrdersQuery): Promise<Page<Order>>;
+  /** The order's domain events, oldest first. */
+  orderEvents(orderId: string): Promise<DomainEvent[]>;
+
+  // ---- inventory ----------------------------------------------------------
+
+  /** Add stock (`received`, or `returned` with an order id). Creates the row when new. */
+  receive(input: {
+    sku: string;
+    locationId: string;
+    quantity: number;
+    bin?: string;
+    reason?: string;
+    movement?: 'received' | 'returned';
+    orderId?: string;
+    at: string;
+  }): Promise<StockResult>;
+  /** Change on-hand by `delta`. `INSUFFICIENT_STOCK` when on-hand would fall below zero or below reserved. */
+  adjust(input: { sku: string; locationId: string; delta: number; reason: string; at: string }): Promise<StockResult>;
+  /** Set safety stock, reorder point or bin for a (SKU, location). Creates the row when new. */
+  configureStock(input: {
+    sku: string;
+    locationId: string;
+    safetyStock?: number;
+    reorderPoint?: number | null;
+    bin?: string | null;
+  }): Promise<StockResult>;
+  /** Levels of the given SKUs at every location that has a row for them. */
+  levels(skus: readonly string[]): Promise<LocationLevel[]>;
+  /** Every SKU with a stock row, sorted. */
+  skus(): Promise<string[]>;
+  /** A SKU's stock movements, oldest first. */
+  ledger(sku: string): Promise<StockMovement[]>;
+  /**
+   * Hold stock for an order, all or nothing, in one atomic step. Throws
+   * `INSUFFICIENT_STOCK` with `details.shortages: [{ sku, locationId, requested, available }]`
+   * and changes nothing when any line cannot be held.
+   */
+  reserve(request: ReserveRequest): Promise<Reservation>;
+  /** Ship held units: on-hand and reserved both fall. Never commits more than is held. */
+  commitReservation(change: ReservationChange): Promise<Reservation>;
+  /** Give held units back to available. Never releases more than is held. */
+  releaseReservation(change: ReservationChange): Promise<Reservation>;
+  /** Set or clear (`null`) an active reservation's expiry. */
+  setReservationExpiry(reservationId: string, expiresAt: string | null): Promise<Reservation>;
+  /** The reservation, or `null`. */
+  getReservation(id: string): Promise<Reservation | null>;
+  /** Release every active reservation whose expiry is at or before `now` (movement `expired`); returns them. */
+  expireReservations(input: { now: string; limit?: number }): Promise<Reservation[]>;
+
+  // ---- outbox -------------------------------------------------------------
+
+  /** Append messages outside an order write (keys already present are skipped). */
+  appendOutbox(messages: OutboxMessageInput[], at: string): Promise<void>;
+  /**
+   * Lease up to `limit` available messages, oldest first: they stay invisible to
+   * other claimers until `now + leaseMs` unless acked or failed.
+   */
+  claimOutbox(input: { limit: number; leaseMs: number; now: string }): Promise<OutboxMessage[]>;
+  /** Mark delivered; it is never claimed again. */
+  ackOutbox(id: string): Promise<void>;
+  /** Give a claimed message back, to be claimable again at `retryAt`. `retryAt: null` parks it for good. */
+  failOutbox(id: string, input: { error: string; retryAt: string | null }): Promise<void>;
+  /** Messages not yet acked, by state: due now or later, leased, parked. */
+  outboxStats(now: string): Promise<{ pending: number; leased: number; parked: number }>;
+
+  // ---- idempotency --------------------------------------------------------
+
+  /** The record for a key, or `null`. */
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
+
+  /** Release connections and timers. Further calls may fail. */
+  close(): Promise<void>;
+}
