@@ -1,0 +1,59 @@
+// Every adapter call goes through here: a timeout, and bounded retries with
+// exponential backoff for failures the adapter marks retryable.
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
+import type { RetryPolicy } from './config.js';
+
+/**
+ * Run `operation` with a timeout, retrying retryable failures. Errors that
+ * are not `FulfillmentError`s become `ADAPTER_ERROR` with the original as `cause`.
+ */
+export async function callAdapter<T>(label: string, policy: RetryPolicy, operation: () => Promise<T>): Promise<T> {
+  let attempt = 0;
+  for (;;) {
+    try {
+      return await withTimeout(label, policy.timeoutMs, operation);
+    } catch (err) {
+      const error = asFulfillmentError(label, err);
+      if (!error.retryable || attempt >= policy.retries) throw error;
+      attempt += 1;
+      await sleep(backoffMs(policy.baseDelayMs, attempt));
+    }
+  }
+}
+
+/** Backoff for the n-th retry: doubling, capped, with ±25 % jitter. */
+export function backoffMs(baseDelayMs: number, attempt: number, capMs = 30_000): number {
+  const raw = Math.min(capMs, baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(raw * (0.75 + Math.random() * 0.5));
+}
+
+function asFulfillmentError(label: string, err: unknown): FulfillmentError {
+  if (isFulfillmentError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new FulfillmentError('ADAPTER_ERROR', `${label} failed: ${message}`, { cause: err, retryable: false });
+}
+
+async function withTimeout<T>(label: string, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new FulfillmentError('ADAPTER_ERROR', `${label} timed out after ${timeoutMs} ms`, {
+            retryable: true,
+            details: { timeoutMs, operation: label },
+          }),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

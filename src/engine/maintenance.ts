@@ -1,0 +1,80 @@
+// Crash healing: expired holds of unpaid orders cancel them, and orders left
+// pending by a crash mid-payment are completed or cancelled.
+import type { Order } from '../domain/order.js';
+import { cancelUnshipped } from './cancel-order.js';
+import type { EngineContext } from './context.js';
+import { authorizeKey, lookupByKey, recordAuthorized } from './payment-flow.js';
+
+/** What a sweep did. */
+export interface SweepResult {
+  /** Reservations whose unpaid hold lapsed. */
+  expired: number;
+  /** Orders cancelled because their hold lapsed. */
+  cancelled: number;
+  /** Orders found paid after a lost payment answer. */
+  recovered: number;
+}
+
+const UNPAID: ReadonlySet<string> = new Set(['pending_payment', 'payment_failed']);
+
+/** Expire lapsed reservations and settle stale unpaid orders. Safe to run from several processes. */
+export async function sweep(ctx: EngineContext): Promise<SweepResult> {
+  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0 };
+  const now = ctx.clock.now();
+  const expired = await ctx.storage.expireReservations({ now: now.toISOString(), limit: 1000 });
+  result.expired = expired.length;
+  for (const reservation of expired) {
+    const order = await ctx.storage.getOrder(reservation.orderId);
+    if (!order) continue; // a crash before the order was stored: the stock is back, nothing else to do
+    if (await settle(ctx, order, true)) result.cancelled++;
+    else result.recovered++;
+  }
+  // Orders stuck in pending_payment past their hold: a crash between authorize and record.
+  const staleBefore = now.getTime() - ctx.policy.reservationTtlMs;
+  const page = await ctx.storage.listOrders({ status: 'pending_payment', limit: 100 });
+  for (const order of page.items) {
+    if (Date.parse(order.updatedAt) > staleBefore) continue;
+    if (await settle(ctx, order, false)) result.cancelled++;
+    else result.recovered++;
+  }
+  return result;
+}
+
+/** Complete an unpaid order the provider did authorize, or cancel it. Returns true when cancelled. */
+async function settle(ctx: EngineContext, order: Order, expired: boolean): Promise<boolean> {
+  if (!UNPAID.has(order.status) && order.status !== 'on_hold') return false;
+  if (order.status === 'on_hold' && order.payment.status !== 'requires_action' && order.payment.status !== 'failed') return false;
+  const payments = ctx.payments;
+  if (payments) {
+    const found = order.payment.paymentId
+      ? await payments.retrieve({ paymentId: order.payment.paymentId }).catch(() => null)
+      : await lookupByKey(ctx, payments, authorizeKey(order.id, order.payment.attempts));
+    if (found && (found.status === 'authorized' || found.status === 'captured') && order.status !== 'on_hold') {
+      if (!expired) {
+        await recordAuthorized(ctx, order, found);
+        return false;
+      }
+      // Paid, but the stock is gone: give the money back rather than ship air.
+      order = { ...order, payment: { ...order.payment, paymentId: found.paymentId, status: found.status, captured: found.captured } };
+    }
+  }
+  await cancelUnshipped(ctx, order, 'reservation expired before payment', true);
+  return true;
+}
+
+/** Run a sweep when the policy's interval has passed since the last one. */
+export function sweepScheduler(ctx: EngineContext): () => Promise<void> {
+  let last = Number.NEGATIVE_INFINITY;
+  let running: Promise<void> | null = null;
+  return async () => {
+    const now = ctx.clock.now().getTime();
+    if (running || now - last < ctx.policy.sweepIntervalMs) return;
+    last = now;
+    running = sweep(ctx)
+      .then(() => undefined, () => undefined)
+      .finally(() => {
+        running = null;
+      });
+    await running;
+  };
+}

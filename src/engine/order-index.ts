@@ -1,0 +1,49 @@
+// Lookup keys and index tags derived from an order, so that commands find
+// the few orders they need without scanning.
+import type { Order } from '../domain/order.js';
+import { SHIPPED_STATUSES } from '../domain/status.js';
+
+const PICKABLE_ORDER: ReadonlySet<string> = new Set(['processing', 'backordered', 'partially_shipped', 'partially_delivered']);
+const TRACKABLE: ReadonlySet<string> = new Set(['shipped', 'in_transit', 'out_for_delivery', 'delivery_failed']);
+
+/** Key under which a shipment's order is found. */
+export const shipmentKey = (shipmentId: string): string => `shipment:${shipmentId}`;
+/** Key under which a tracking number's order is found. */
+export const trackingKey = (carrierId: string, trackingNumber: string): string => `tracking:${carrierId}:${trackingNumber}`;
+/** Key under which a return's order is found. */
+export const returnKey = (returnId: string): string => `return:${returnId}`;
+/** Tag of orders with shipments waiting to be picked at a location. */
+export const pickTag = (locationId: string): string => `pick:${locationId}`;
+/** Tag of orders waiting for stock of a SKU. */
+export const backorderTag = (sku: string): string => `backorder:${sku}`;
+/** Tag of orders with parcels on the road with a carrier. */
+export const trackTag = (carrierId: string): string => `track:${carrierId}`;
+
+/** Unique lookup keys of an order. */
+export function orderKeys(order: Order): string[] {
+  const keys: string[] = [];
+  for (const s of order.shipments) {
+    keys.push(shipmentKey(s.id));
+    if (s.label && s.rate) keys.push(trackingKey(s.rate.carrierId, s.label.trackingNumber));
+  }
+  for (const r of order.returns) keys.push(returnKey(r.id));
+  return keys;
+}
+
+/** Index tags of an order. */
+export function orderTags(order: Order): string[] {
+  const tags = new Set<string>();
+  if (PICKABLE_ORDER.has(order.status)) {
+    for (const s of order.shipments) if (s.status === 'pending') tags.add(pickTag(s.locationId));
+    for (const l of order.lines) if (l.backordered > 0) tags.add(backorderTag(l.sku));
+  }
+  for (const s of order.shipments) {
+    if (s.rate && TRACKABLE.has(s.status)) tags.add(trackTag(s.rate.carrierId));
+  }
+  return [...tags];
+}
+
+/** Whether any shipment of the order has left the building. */
+export function hasShipped(order: Order): boolean {
+  return order.shipments.some((s) => SHIPPED_STATUSES.has(s.status));
+}

@@ -1,0 +1,58 @@
+// Optimistic read-modify-write of one order: reload and reapply on a version
+// conflict, so concurrent commands on one order serialize without locks.
+import type { DomainEvent } from '../domain/events.js';
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
+import type { Order } from '../domain/order.js';
+import type { OutboxMessageInput } from '../ports/storage.js';
+import type { EngineContext } from './context.js';
+import { orderKeys, orderTags } from './order-index.js';
+
+/** What a mutation wants written. Return `null` from the mutator to write nothing. */
+export interface OrderChange {
+  order: Order;
+  events?: DomainEvent[];
+  outbox?: OutboxMessageInput[];
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** Load an order or throw `NOT_FOUND`. */
+export async function loadOrder(ctx: EngineContext, orderId: string): Promise<Order> {
+  const order = await ctx.storage.getOrder(orderId);
+  if (!order) throw new FulfillmentError('NOT_FOUND', `Order ${orderId} not found`, { details: { orderId } });
+  return order;
+}
+
+/**
+ * Apply `mutate` to the current order and store the result. The mutator may
+ * run more than once (after a conflict) and must not call adapters.
+ */
+export async function mutateOrder(
+  ctx: EngineContext,
+  orderId: string,
+  mutate: (order: Order) => OrderChange | null,
+  preloaded?: Order,
+): Promise<Order> {
+  let current = preloaded ?? (await loadOrder(ctx, orderId));
+  for (let attempt = 1; ; attempt++) {
+    const change = mutate(current);
+    if (!change) return current;
+    const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
+    try {
+      await ctx.storage.updateOrder(
+        { order: next, keys: orderKeys(next), tags: orderTags(next), events: change.events, outbox: change.outbox },
+        current.version,
+      );
+      if (change.events?.length) ctx.bus.emit(change.events);
+      return next;
+    } catch (err) {
+      if (!isFulfillmentError(err, 'CONCURRENCY_CONFLICT') || attempt >= MAX_ATTEMPTS) throw err;
+      current = await loadOrder(ctx, orderId);
+    }
+  }
+}
+
+/** Deep-copy an order so a mutator can edit it freely. */
+export function cloneOrder(order: Order): Order {
+  return structuredClone(order);
+}

@@ -1,0 +1,166 @@
+// Step 4: pick lists batched across a location's ready shipments, and pick
+// confirmation with short picks backordered or cancelled per policy.
+import { z } from 'zod';
+import { FulfillmentError, parseInput } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { Order } from '../domain/order.js';
+import { applyShipmentEvent } from '../machines/shipment.js';
+import { type PickList, buildPickList } from '../picking/pick-list.js';
+import type { EngineContext } from './context.js';
+import { fillOrderBackorders } from './backorders.js';
+import { notify } from './notifications.js';
+import { pickTag } from './order-index.js';
+import { summarizeShipments, transitionOrder } from './order-transition.js';
+import { cloneOrder, mutateOrder } from './order-writer.js';
+import { refund } from './payment-flow.js';
+import { findShipment, loadShipment } from './shipment-lookup.js';
+
+const pickListSchema = z.strictObject({
+  locationId: z.string().min(1),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+const confirmSchema = z.strictObject({
+  lines: z.array(z.strictObject({ sku: z.string().min(1), quantity: z.number().int().nonnegative() })),
+});
+
+/** Input of `fulfillment.pickList`. */
+export type PickListInput = z.input<typeof pickListSchema>;
+/** Input of `fulfillment.confirmPick`: units actually picked per SKU. */
+export type ConfirmPickInput = z.input<typeof confirmSchema>;
+
+/** Batch the pending shipments of a location into one bin-sorted pick list and mark them picking. */
+export async function pickList(ctx: EngineContext, raw: PickListInput): Promise<PickList> {
+  const { locationId, limit } = parseInput(pickListSchema, raw, 'pick list request');
+  if (!ctx.locations.has(locationId)) {
+    throw new FulfillmentError('NOT_FOUND', `Location ${locationId} is not configured`, { details: { locationId } });
+  }
+  const page = await ctx.storage.listOrders({ tag: pickTag(locationId), limit });
+  const picked = await Promise.all(
+    page.items.map(async (order) => {
+      const ids: string[] = [];
+      const updated = await mutateOrder(
+        ctx,
+        order.id,
+        (current) => {
+          const next = cloneOrder(current);
+          const events: DomainEvent[] = [];
+          ids.length = 0;
+          for (const s of next.shipments) {
+            if (s.locationId !== locationId || s.status !== 'pending') continue;
+            s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
+            ids.push(s.id);
+            events.push(ctx.event('shipment.status_changed', next.id, { shipmentId: s.id, from: 'pending', to: 'picking' }));
+          }
+          return ids.length ? { order: next, events } : null;
+        },
+        order,
+      );
+      return updated.shipments.filter((s) => ids.includes(s.id)).map((s) => ({ shipmentId: s.id, orderId: updated.id, lines: s.lines }));
+    }),
+  );
+  const shipments = picked.flat();
+  const skus = [...new Set(shipments.flatMap((s) => s.lines.map((l) => l.sku)))];
+  const levels = skus.length ? await ctx.storage.levels(skus) : [];
+  const bins = new Map<string, string | null>();
+  for (const level of levels) if (level.locationId === locationId) bins.set(level.sku, level.bin);
+  return buildPickList({ locationId, shipments, bins });
+}
+
+/** Record what the picker found. Missing units are backordered or cancelled per `policy.shortPick`. */
+export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: ConfirmPickInput): Promise<Order> {
+  const input = parseInput(confirmSchema, raw, 'pick confirmation');
+  const { order, shipment } = await loadShipment(ctx, shipmentId);
+  if (shipment.status !== 'pending' && shipment.status !== 'picking') {
+    throw new FulfillmentError('INVALID_TRANSITION', `Shipment ${shipmentId} is ${shipment.status}; picks are confirmed while picking`, {
+      details: { status: shipment.status, event: 'CONFIRM_PICK' },
+    });
+  }
+  const pickedBySku = new Map<string, number>();
+  for (const l of input.lines) pickedBySku.set(l.sku, (pickedBySku.get(l.sku) ?? 0) + l.quantity);
+  const expected = new Map<string, number>();
+  for (const l of shipment.lines) expected.set(l.sku, (expected.get(l.sku) ?? 0) + l.quantity);
+  const issues = [...pickedBySku].flatMap(([sku, n], i) => {
+    const want = expected.get(sku);
+    if (want === undefined) return [{ path: `lines.${i}.sku`, message: `SKU ${sku} is not in shipment ${shipmentId}` }];
+    if (n > want) return [{ path: `lines.${i}.quantity`, message: `Picked ${n} of ${sku} but the shipment needs ${want}` }];
+    return [];
+  });
+  if (issues.length) {
+    throw new FulfillmentError('VALIDATION_FAILED', `Invalid pick confirmation: ${issues.map((i) => i.message).join('; ')}`, { details: { issues } });
+  }
+
+  // Units not listed were not found.
+  const shorts = [...expected].map(([sku, want]) => ({ sku, quantity: want - (pickedBySku.get(sku) ?? 0) })).filter((s) => s.quantity > 0);
+  const backorder = ctx.policy.shortPick === 'backorder';
+  let refunded = 0;
+  if (shorts.length && order.reservationId) {
+    await ctx.storage.releaseReservation({
+      reservationId: order.reservationId,
+      lines: shorts.map((s) => ({ ...s, locationId: shipment.locationId })),
+      opId: `short:${shipmentId}`,
+      reason: `short pick on ${shipmentId}`,
+      at: ctx.nowIso(),
+    });
+  }
+  if (shorts.length && !backorder && order.payment.captured > 0) {
+    const value = shorts.reduce((n, s) => n + (order.lines.find((l) => l.sku === s.sku)?.unitPrice.amount ?? 0) * s.quantity, 0);
+    const result = await refund(ctx, order, value, `${order.id}:refund:short:${shipmentId}`, 'short pick');
+    refunded = result ? result.refunded - order.payment.refunded : 0;
+  }
+
+  const updated = await mutateOrder(ctx, order.id, (current) => {
+    const next = cloneOrder(current);
+    const s = findShipment(next, shipmentId);
+    if (s.lines.every((l) => l.picked !== null)) return null;
+    const events: DomainEvent[] = [];
+    if (s.status === 'pending') s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
+    const remaining = new Map(pickedBySku);
+    for (const l of s.lines) {
+      const take = Math.min(l.quantity, remaining.get(l.sku) ?? 0);
+      remaining.set(l.sku, (remaining.get(l.sku) ?? 0) - take);
+      const short = l.quantity - take;
+      const line = next.lines.find((x) => x.id === l.lineId);
+      if (short > 0 && line) {
+        if (backorder) line.backordered += short;
+        else line.cancelled += short;
+      }
+      l.quantity = take;
+      l.picked = take;
+    }
+    s.lines = s.lines.filter((l) => l.quantity > 0);
+    events.push(ctx.event('shipment.picked', next.id, { shipmentId, short: shorts }));
+    const outbox = [];
+    if (s.lines.length === 0) {
+      s.status = applyShipmentEvent(s.status, { type: 'CANCEL', reason: 'nothing picked' }).status;
+      events.push(ctx.event('shipment.cancelled', next.id, { shipmentId, reason: 'nothing picked' }));
+    }
+    if (shorts.length && backorder && next.status === 'processing') {
+      events.push(...transitionOrder(ctx, next, { type: 'STOCK_SHORT' }));
+      events.push(ctx.event('order.backordered', next.id, { lines: shorts }));
+      outbox.push(...notify(ctx, next, 'order.backordered', `short:${shipmentId}`, { lines: shorts }));
+    } else if (shorts.length && !backorder) {
+      events.push(ctx.event('order.cancelled', next.id, { reason: 'short pick', lines: shorts }));
+      outbox.push(...notify(ctx, next, 'order.cancelled', `short:${shipmentId}`, { reason: 'short pick', lines: shorts }));
+      if (refunded > 0) {
+        const total = next.payment.refunded + refunded;
+        next.payment = { ...next.payment, refunded: total, status: total >= next.payment.captured ? 'refunded' : 'partially_refunded' };
+        events.push(ctx.event('payment.refunded', next.id, { amount: { amount: refunded, currency: next.currency } }));
+        outbox.push(...notify(ctx, next, 'payment.refunded', `short:${shipmentId}`, { amount: refunded, currency: next.currency }));
+      }
+      if (next.shipments.every((x) => x.status === 'cancelled') && next.lines.every((l) => l.backordered === 0)) {
+        next.cancellation = { reason: 'nothing could be picked', at: ctx.nowIso() };
+        events.push(...transitionOrder(ctx, next, { type: 'CANCEL', reason: 'nothing could be picked' }));
+      } else {
+        events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));
+      }
+    }
+    return { order: next, events, outbox };
+  });
+
+  // The count was wrong: what the picker could not find is not on hand.
+  for (const s of shorts) {
+    await ctx.storage.adjust({ sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, at: ctx.nowIso() }).catch(() => undefined);
+  }
+  if (shorts.length && backorder) return fillOrderBackorders(ctx, updated.id);
+  return updated;
+}

@@ -1,0 +1,178 @@
+// Step 1-3: order receipt, stock reservation and payment authorization, as a
+// saga whose compensation releases the hold when the order cannot be stored.
+import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
+import { type Order, type OrderInput, type OrderLine, orderInputSchema } from '../domain/order.js';
+import type { Shipment } from '../domain/shipment.js';
+import type { Allocation } from '../inventory/allocate.js';
+import { initialOrderState } from '../machines/order.js';
+import type { EngineContext } from './context.js';
+import { fingerprint } from './fingerprint.js';
+import { orderKeys, orderTags } from './order-index.js';
+import { loadOrder } from './order-writer.js';
+import { authorizeOrder, requirePayments } from './payment-flow.js';
+import { allocateAndReserve } from './stock-allocation.js';
+
+/** Options of `orders.place`. */
+export interface PlaceOptions {
+  /** Same key and same input returns the first order; same key, other input is `IDEMPOTENCY_CONFLICT`. */
+  idempotencyKey?: string;
+}
+
+const SCOPE = 'orders.place';
+
+/** Validate, reserve, store and authorize a new order. */
+export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: PlaceOptions = {}): Promise<Order> {
+  const input = parseInput(orderInputSchema, raw, 'order');
+  const key = options.idempotencyKey;
+  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 255)) {
+    throw new FulfillmentError('VALIDATION_FAILED', 'Invalid idempotencyKey: must be a string of 1 to 255 characters', {
+      details: { issues: [{ path: 'idempotencyKey', message: 'must be a string of 1 to 255 characters' }] },
+    });
+  }
+  const payments = requirePayments(ctx);
+
+  let print: string | undefined;
+  if (key !== undefined) {
+    print = await fingerprint(input);
+    const existing = await ctx.storage.getIdempotency(SCOPE, key);
+    if (existing) return replay(ctx, existing.resourceId, existing.fingerprint, print, key);
+  }
+
+  const orderId = ctx.id('ord');
+  const now = ctx.nowIso();
+  const lines: OrderLine[] = input.lines.map((l, i) => ({
+    id: `${orderId}-${i + 1}`,
+    sku: l.sku,
+    name: l.name ?? null,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    weight: l.weight ?? null,
+    dimensions: l.dimensions ?? null,
+    fragile: l.fragile ?? false,
+    giftWrap: l.giftWrap ?? false,
+    backordered: 0,
+    cancelled: 0,
+    shipped: 0,
+    returned: 0,
+  }));
+  const reservationId = `res_${orderId}`;
+  const hold = await allocateAndReserve(ctx, {
+    orderId,
+    reservationId,
+    lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })),
+    destination: { address: input.shippingAddress, coordinates: input.shippingCoordinates ?? null },
+    expiresAt: new Date(ctx.clock.now().getTime() + ctx.policy.reservationTtlMs).toISOString(),
+    opId: 'place',
+    allowShort: ctx.policy.backorders,
+  });
+
+  for (const s of hold.allocation.shortfall) {
+    const line = lines.find((l) => l.id === s.lineId);
+    if (line) line.backordered += s.quantity;
+  }
+  const subtotal = lines.reduce((n, l) => n + l.unitPrice.amount * l.quantity, 0);
+  const shippingAmount = input.shipping.price?.amount ?? 0;
+  const total = { amount: subtotal + shippingAmount, currency: input.currency };
+  const shipments = buildShipments(ctx, orderId, hold.allocation, now);
+  const order: Order = {
+    id: orderId,
+    reference: input.reference ?? null,
+    version: 1,
+    status: 'pending_payment',
+    createdAt: now,
+    updatedAt: now,
+    customer: input.customer,
+    shippingAddress: input.shippingAddress,
+    shippingCoordinates: input.shippingCoordinates ?? null,
+    billingAddress: input.billingAddress ?? null,
+    currency: input.currency,
+    lines,
+    shippingPreference: { speed: input.shipping.speed, deliverBy: input.shipping.deliverBy ?? null },
+    totals: {
+      subtotal: { amount: subtotal, currency: input.currency },
+      shipping: { amount: shippingAmount, currency: input.currency },
+      total,
+    },
+    payment: {
+      provider: payments.id,
+      method: input.payment.method,
+      status: 'requires_action',
+      paymentId: null,
+      amount: total,
+      authorized: 0,
+      captured: 0,
+      refunded: 0,
+      attempts: 1,
+      lastError: null,
+    },
+    reservationId: hold.reservation ? reservationId : null,
+    shipments,
+    returns: [],
+    hold: null,
+    cancellation: null,
+    giftMessage: input.giftMessage ?? null,
+    notes: input.notes ?? null,
+    metadata: input.metadata ?? {},
+    machine: initialOrderState(ctx.orderMachine).state,
+  };
+  const events: DomainEvent[] = [
+    ctx.event('order.placed', orderId, { status: order.status, total }),
+    ...shipments.map((s) => ctx.event('shipment.created', orderId, { shipmentId: s.id, locationId: s.locationId })),
+  ];
+
+  try {
+    await ctx.storage.createOrder({
+      order,
+      keys: orderKeys(order),
+      tags: orderTags(order),
+      events,
+      idempotency: key !== undefined && print ? { scope: SCOPE, key, fingerprint: print } : undefined,
+    });
+  } catch (err) {
+    // Compensate: the hold must not outlive an order that was never stored.
+    if (hold.reservation) {
+      await ctx.storage
+        .releaseReservation({ reservationId, opId: 'place:abort', reason: 'order not stored', at: ctx.nowIso() })
+        .catch(() => undefined);
+    }
+    if (isFulfillmentError(err, 'IDEMPOTENCY_CONFLICT') && key !== undefined && print) {
+      const d = err.details as { resourceId?: string; fingerprint?: string };
+      if (d.resourceId && d.fingerprint) return replay(ctx, d.resourceId, d.fingerprint, print, key);
+    }
+    throw err;
+  }
+  ctx.bus.emit(events);
+  return authorizeOrder(ctx, order);
+}
+
+async function replay(ctx: EngineContext, orderId: string, stored: string, print: string, key: string): Promise<Order> {
+  if (stored !== print) {
+    throw new FulfillmentError('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was already used with a different order`, {
+      details: { key, orderId },
+    });
+  }
+  return loadOrder(ctx, orderId);
+}
+
+/** One shipment per location that serves part of the order. */
+export function buildShipments(ctx: EngineContext, orderId: string, allocation: Allocation, now: string): Shipment[] {
+  return allocation.assignments
+    .filter((a) => a.lines.length > 0)
+    .map((a) => ({
+      id: ctx.id('shp'),
+      orderId,
+      locationId: a.locationId,
+      status: 'pending' as const,
+      lines: a.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, picked: null })),
+      parcels: [],
+      rate: null,
+      label: null,
+      trackingStatus: null,
+      trackingEvents: [],
+      failedAttempts: 0,
+      createdAt: now,
+      shippedAt: null,
+      deliveredAt: null,
+    }));
+}

@@ -1,0 +1,158 @@
+// Step 8, after delivery: return authorizations, receipt, restock and refund.
+import { FulfillmentError, parseInput } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { Order } from '../domain/order.js';
+import {
+  type ReturnReceiveInput,
+  type ReturnRequest,
+  type ReturnRequestInput,
+  returnReceiveInputSchema,
+  returnRequestInputSchema,
+} from '../domain/return.js';
+import { applyReturnEvent } from '../machines/return.js';
+import type { EngineContext } from './context.js';
+import { notify } from './notifications.js';
+import { returnKey } from './order-index.js';
+import { transitionOrder } from './order-transition.js';
+import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
+import { refund } from './payment-flow.js';
+
+const OPEN_RETURN: ReadonlySet<string> = new Set(['requested', 'approved']);
+const DAY_MS = 86_400_000;
+
+/** Units of each order line that were delivered and not yet returned or claimed by an open return. */
+function returnable(order: Order): Map<string, number> {
+  const delivered = new Map<string, number>();
+  for (const s of order.shipments) {
+    if (s.status !== 'delivered') continue;
+    for (const l of s.lines) delivered.set(l.lineId, (delivered.get(l.lineId) ?? 0) + l.quantity);
+  }
+  for (const line of order.lines) delivered.set(line.id, (delivered.get(line.id) ?? 0) - line.returned);
+  for (const r of order.returns) {
+    if (!OPEN_RETURN.has(r.status)) continue;
+    for (const l of r.lines) delivered.set(l.lineId, (delivered.get(l.lineId) ?? 0) - l.quantity);
+  }
+  return delivered;
+}
+
+/** `returns.request`: open an RMA for delivered units. */
+export async function requestReturn(ctx: EngineContext, orderId: string, raw: ReturnRequestInput): Promise<ReturnRequest> {
+  const input = parseInput(returnRequestInputSchema, raw, 'return request');
+  const returnId = ctx.id('ret');
+  const order = await mutateOrder(ctx, orderId, (current) => {
+    const lastDelivery = current.shipments.reduce((t, s) => (s.deliveredAt && Date.parse(s.deliveredAt) > t ? Date.parse(s.deliveredAt) : t), 0);
+    if (lastDelivery === 0) {
+      throw new FulfillmentError('INVALID_TRANSITION', `Order ${current.id} has no delivered shipment to return`, {
+        details: { status: current.status, event: 'RETURN_REQUESTED' },
+      });
+    }
+    if (ctx.clock.now().getTime() - lastDelivery > ctx.policy.returnWindowDays * DAY_MS) {
+      throw new FulfillmentError('VALIDATION_FAILED', `The ${ctx.policy.returnWindowDays}-day return window has closed`, {
+        details: { issues: [{ path: '', message: 'return window closed' }] },
+      });
+    }
+    const left = returnable(current);
+    const lines = input.lines.map((l, i) => {
+      const line = current.lines.find((x) => (l.lineId ? x.id === l.lineId : x.sku === l.sku && (left.get(x.id) ?? 0) > 0)) ??
+        current.lines.find((x) => x.sku === l.sku);
+      const can = line ? (left.get(line.id) ?? 0) : 0;
+      if (!line || l.quantity > can) {
+        throw new FulfillmentError('VALIDATION_FAILED', `Invalid return request: lines.${i}.quantity: ${l.quantity} × ${l.sku} requested, ${can} returnable`, {
+          details: { issues: [{ path: `lines.${i}.quantity`, message: `${can} returnable` }] },
+        });
+      }
+      left.set(line.id, can - l.quantity);
+      return { lineId: line.id, sku: line.sku, quantity: l.quantity, received: 0, restocked: 0 };
+    });
+    const next = cloneOrder(current);
+    let status: ReturnRequest['status'] = 'requested';
+    if (ctx.policy.autoApproveReturns) status = applyReturnEvent(status, { type: 'APPROVE' }).status;
+    next.returns.push({ id: returnId, orderId: next.id, status, reason: input.reason, lines, refund: null, createdAt: ctx.nowIso(), receivedAt: null });
+    const events: DomainEvent[] = [ctx.event('return.requested', next.id, { returnId, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) })];
+    return { order: next, events };
+  });
+  return order.returns.find((r) => r.id === returnId) as ReturnRequest;
+}
+
+/** Approve a return that waits for review. */
+export async function approveReturn(ctx: EngineContext, returnId: string): Promise<ReturnRequest> {
+  const order = await orderOfReturn(ctx, returnId);
+  const updated = await mutateOrder(ctx, order.id, (current) => {
+    const next = cloneOrder(current);
+    const r = next.returns.find((x) => x.id === returnId) as ReturnRequest;
+    r.status = applyReturnEvent(r.status, { type: 'APPROVE' }).status;
+    return { order: next };
+  }, order);
+  return updated.returns.find((r) => r.id === returnId) as ReturnRequest;
+}
+
+/** `returns.receive`: record what came back, refund it, restock what can be sold again. */
+export async function receiveReturn(ctx: EngineContext, returnId: string, raw: ReturnReceiveInput): Promise<ReturnRequest> {
+  const input = parseInput(returnReceiveInputSchema, raw, 'return receipt');
+  const order = await orderOfReturn(ctx, returnId);
+  const rma = order.returns.find((r) => r.id === returnId) as ReturnRequest;
+  applyReturnEvent(rma.status, { type: 'RECEIVE' }); // refuse early, before any money moves
+  const received = input.lines.map((l, i) => {
+    const line = rma.lines.find((x) => x.sku === l.sku);
+    if (!line || l.quantity > line.quantity) {
+      throw new FulfillmentError('VALIDATION_FAILED', `Invalid return receipt: lines.${i}: ${l.quantity} × ${l.sku} exceeds the authorized ${line?.quantity ?? 0}`, {
+        details: { issues: [{ path: `lines.${i}.quantity`, message: `authorized ${line?.quantity ?? 0}` }] },
+      });
+    }
+    return { ...l, lineId: line.lineId };
+  });
+  const value = received.reduce((n, l) => n + (order.lines.find((x) => x.id === l.lineId)?.unitPrice.amount ?? 0) * l.quantity, 0);
+  const refundResult = await refund(ctx, order, value, `${order.id}:refund:${returnId}`, `return ${returnId}`);
+  const refunded = refundResult ? refundResult.refunded - order.payment.refunded : 0;
+
+  const updated = await mutateOrder(ctx, order.id, (current) => {
+    const next = cloneOrder(current);
+    const r = next.returns.find((x) => x.id === returnId) as ReturnRequest;
+    if (!OPEN_RETURN.has(r.status)) return null;
+    r.status = applyReturnEvent(r.status, { type: 'RECEIVE' }).status;
+    r.receivedAt = ctx.nowIso();
+    for (const l of received) {
+      const rl = r.lines.find((x) => x.lineId === l.lineId);
+      if (rl) {
+        rl.received = l.quantity;
+        rl.restocked = l.restock ? l.quantity : 0;
+      }
+      const line = next.lines.find((x) => x.id === l.lineId);
+      if (line) line.returned += l.quantity;
+    }
+    const events: DomainEvent[] = [
+      ctx.event('return.received', next.id, { returnId, lines: received.map((l) => ({ sku: l.sku, quantity: l.quantity, restock: l.restock })) }),
+    ];
+    const outbox = notify(ctx, next, 'return.received', returnId, { returnId });
+    if (refunded > 0) {
+      r.status = applyReturnEvent(r.status, { type: 'REFUND' }).status;
+      r.refund = { amount: refunded, currency: next.currency };
+      const total = next.payment.refunded + refunded;
+      next.payment = { ...next.payment, refunded: total, status: total >= next.payment.captured ? 'refunded' : 'partially_refunded' };
+      events.push(ctx.event('return.refunded', next.id, { returnId, amount: r.refund }));
+      events.push(ctx.event('payment.refunded', next.id, { amount: r.refund }));
+      outbox.push(...notify(ctx, next, 'payment.refunded', returnId, { amount: refunded, currency: next.currency }));
+    }
+    const shipped = next.lines.reduce((n, l) => n + l.shipped, 0);
+    const returned = next.lines.reduce((n, l) => n + l.returned, 0);
+    if (returned > 0) events.push(...transitionOrder(ctx, next, { type: 'RETURN_RECEIVED', fully: returned >= shipped }));
+    return { order: next, events, outbox };
+  }, order);
+
+  // Restock after the receipt is recorded: a crash here under-counts stock,
+  // which can never oversell; a retry is refused because the RMA is closed.
+  for (const l of received) {
+    if (!l.restock || l.quantity === 0) continue;
+    const shipment = updated.shipments.find((s) => s.lines.some((x) => x.lineId === l.lineId));
+    const locationId = input.locationId ?? shipment?.locationId;
+    if (!locationId) continue;
+    await ctx.storage.receive({ sku: l.sku, locationId, quantity: l.quantity, movement: 'returned', orderId: updated.id, reason: `return ${returnId}`, at: ctx.nowIso() });
+  }
+  return updated.returns.find((r) => r.id === returnId) as ReturnRequest;
+}
+
+async function orderOfReturn(ctx: EngineContext, returnId: string): Promise<Order> {
+  const orderId = typeof returnId === 'string' && returnId ? await ctx.storage.findOrderId(returnKey(returnId)) : null;
+  if (!orderId) throw new FulfillmentError('NOT_FOUND', `Return ${returnId} not found`, { details: { returnId } });
+  return loadOrder(ctx, orderId);
+}

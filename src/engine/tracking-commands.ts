@@ -1,0 +1,170 @@
+// Step 7: carrier tracking from verified webhooks, polling or direct records,
+// applied in carrier time so duplicates and late arrivals change nothing.
+import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { Order } from '../domain/order.js';
+import type { Shipment } from '../domain/shipment.js';
+import { type TrackingEvent, trackingEventSchema } from '../domain/tracking.js';
+import { applyShipmentEvent } from '../machines/shipment.js';
+import type { WebhookHeaders } from '../ports/carrier.js';
+import type { OutboxMessageInput } from '../ports/storage.js';
+import { callAdapter } from './adapter-call.js';
+import type { EngineContext } from './context.js';
+import { notify } from './notifications.js';
+import { trackTag, trackingKey } from './order-index.js';
+import { summarizeShipments, transitionOrder } from './order-transition.js';
+import { cloneOrder, mutateOrder } from './order-writer.js';
+
+const MAX_EVENTS_KEPT = 50;
+const POLLABLE: ReadonlySet<string> = new Set(['shipped', 'in_transit', 'out_for_delivery', 'delivery_failed']);
+
+/** Outcome of applying one tracking event. */
+export interface TrackingResult {
+  /** False for duplicates, late (out-of-order) events and unknown tracking numbers. */
+  applied: boolean;
+  shipment: Shipment | null;
+}
+
+/** Outcome of a webhook or a poll. */
+export interface TrackingBatchResult {
+  received: number;
+  applied: number;
+  ignored: number;
+}
+
+/** A raw webhook request as a web framework hands it over. */
+export interface WebhookRequest {
+  headers: WebhookHeaders;
+  /** The exact bytes received; signatures are computed over them, so never re-serialize. */
+  rawBody: string | Uint8Array;
+}
+
+/** Apply one normalized tracking event. */
+export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Promise<TrackingResult> {
+  const event = parseInput(trackingEventSchema, raw, 'tracking event');
+  const orderId = await ctx.storage.findOrderId(trackingKey(event.carrierId, event.trackingNumber));
+  if (!orderId) {
+    throw new FulfillmentError('NOT_FOUND', `No shipment with ${event.carrierId} tracking number ${event.trackingNumber}`, {
+      details: { carrierId: event.carrierId, trackingNumber: event.trackingNumber },
+    });
+  }
+  let applied = false;
+  const order = await mutateOrder(ctx, orderId, (current) => {
+    applied = false;
+    const next = cloneOrder(current);
+    const s = next.shipments.find((x) => x.label?.trackingNumber === event.trackingNumber && x.rate?.carrierId === event.carrierId);
+    if (!s || isDuplicate(s, event) || isLate(s, event)) return null;
+    applied = true;
+    s.trackingEvents = [...s.trackingEvents, event].slice(-MAX_EVENTS_KEPT);
+    s.trackingStatus = event.status;
+    const events: DomainEvent[] = [ctx.event('shipment.tracking_updated', next.id, { shipmentId: s.id, status: event.status, occurredAt: event.occurredAt })];
+    const outbox: OutboxMessageInput[] = [];
+    const from = s.status;
+    try {
+      s.status = applyShipmentEvent(s.status, { type: 'TRACKING', status: event.status }).status;
+    } catch (err) {
+      // A scan the shipment's state cannot take (e.g. after delivery) is kept as history only.
+      if (!isFulfillmentError(err, 'INVALID_TRANSITION')) throw err;
+    }
+    if (s.status !== from) {
+      events.push(ctx.event('shipment.status_changed', next.id, { shipmentId: s.id, from, to: s.status }));
+      events.push(...shipmentMilestone(ctx, next, s, event, outbox));
+      events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));
+    }
+    return { order: next, events, outbox };
+  });
+  return { applied, shipment: order.shipments.find((x) => x.label?.trackingNumber === event.trackingNumber) ?? null };
+}
+
+function shipmentMilestone(ctx: EngineContext, order: Order, s: Shipment, event: TrackingEvent, outbox: OutboxMessageInput[]): DomainEvent[] {
+  const link = { shipmentId: s.id, trackingNumber: s.label?.trackingNumber ?? null, trackingUrl: s.label?.trackingUrl ?? null };
+  switch (s.status) {
+    case 'out_for_delivery':
+      outbox.push(...notify(ctx, order, 'shipment.out_for_delivery', `${s.id}:${s.failedAttempts}`, link));
+      return [ctx.event('shipment.out_for_delivery', order.id, { shipmentId: s.id })];
+    case 'delivered':
+      s.deliveredAt = event.occurredAt;
+      outbox.push(...notify(ctx, order, 'shipment.delivered', s.id, link));
+      return [ctx.event('shipment.delivered', order.id, { shipmentId: s.id })];
+    case 'delivery_failed':
+      s.failedAttempts += 1;
+      outbox.push(...notify(ctx, order, 'shipment.delivery_failed', `${s.id}:${s.failedAttempts}`, { ...link, attempt: s.failedAttempts }));
+      return [ctx.event('shipment.delivery_failed', order.id, { shipmentId: s.id, attempt: s.failedAttempts })];
+    case 'returned_to_sender':
+      return [ctx.event('shipment.returned_to_sender', order.id, { shipmentId: s.id })];
+    default:
+      return [];
+  }
+}
+
+function isDuplicate(s: Shipment, e: TrackingEvent): boolean {
+  return s.trackingEvents.some(
+    (x) => (e.eventId !== undefined && x.eventId === e.eventId) || (x.status === e.status && x.occurredAt === e.occurredAt),
+  );
+}
+
+function isLate(s: Shipment, e: TrackingEvent): boolean {
+  const last = s.trackingEvents[s.trackingEvents.length - 1];
+  return last !== undefined && Date.parse(e.occurredAt) < Date.parse(last.occurredAt);
+}
+
+/** Verify a carrier webhook over its raw body and apply its events. */
+export async function handleWebhook(ctx: EngineContext, carrierId: string, request: WebhookRequest): Promise<TrackingBatchResult> {
+  const carrier = ctx.carriers.get(carrierId);
+  if (!carrier) throw new FulfillmentError('NOT_FOUND', `Carrier ${carrierId} is not configured`, { details: { carrierId } });
+  if (!carrier.capabilities.webhooks || !carrier.parseWebhook) {
+    throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${carrierId} does not support webhooks`, { details: { carrierId } });
+  }
+  if (!request || (typeof request.rawBody !== 'string' && !(request.rawBody instanceof Uint8Array))) {
+    throw new FulfillmentError('VALIDATION_FAILED', 'Invalid webhook: rawBody must be the raw request body (string or bytes)', {
+      details: { issues: [{ path: 'rawBody', message: 'must be a string or Uint8Array' }] },
+    });
+  }
+  const events = await carrier.parseWebhook(request.rawBody, request.headers ?? {});
+  return applyBatch(ctx, events.map((e) => ({ ...e, carrierId })));
+}
+
+/** Poll carriers that support it for every parcel still on the road. */
+export async function pollTracking(ctx: EngineContext, options: { limit?: number } = {}): Promise<TrackingBatchResult> {
+  const total: TrackingBatchResult = { received: 0, applied: 0, ignored: 0 };
+  const limit = options.limit ?? 500;
+  for (const carrier of ctx.carriers.values()) {
+    if (!carrier.capabilities.polling) continue;
+    let cursor: string | null = null;
+    let seen = 0;
+    do {
+      const page = await ctx.storage.listOrders({ tag: trackTag(carrier.id), limit: Math.min(100, limit - seen), cursor });
+      cursor = page.nextCursor;
+      for (const order of page.items) {
+        seen++;
+        for (const s of order.shipments) {
+          if (!s.label || s.rate?.carrierId !== carrier.id || !POLLABLE.has(s.status)) continue;
+          const trackingNumber = s.label.trackingNumber;
+          const events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, () => carrier.track(trackingNumber));
+          const result = await applyBatch(ctx, events.map((e) => ({ ...e, carrierId: carrier.id })));
+          total.received += result.received;
+          total.applied += result.applied;
+          total.ignored += result.ignored;
+        }
+      }
+    } while (cursor && seen < limit);
+  }
+  return total;
+}
+
+async function applyBatch(ctx: EngineContext, events: TrackingEvent[]): Promise<TrackingBatchResult> {
+  const sorted = [...events].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  const result: TrackingBatchResult = { received: events.length, applied: 0, ignored: 0 };
+  for (const e of sorted) {
+    try {
+      const r = await recordTracking(ctx, e);
+      if (r.applied) result.applied++;
+      else result.ignored++;
+    } catch (err) {
+      // Webhooks also announce labels bought outside this shop; those are not ours.
+      if (!isFulfillmentError(err, 'NOT_FOUND')) throw err;
+      result.ignored++;
+    }
+  }
+  return result;
+}
