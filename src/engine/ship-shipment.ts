@@ -147,6 +147,7 @@ async function buyLabel(ctx: EngineContext, order: Order, shipment: Shipment, in
     to: order.shippingAddress,
     parcels: shipment.parcels,
     currency: order.currency,
+    declaredValue: { amount: shipmentValue(order, shipment), currency: order.currency },
     shipDate: ctx.nowIso(),
   };
   const messages: CarrierMessage[] = [];

@@ -1,0 +1,2 @@
+// Entry of `fulfillkit/postgres`: durable storage on PostgreSQL or PGlite.
+export {};
