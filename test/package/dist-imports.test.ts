@@ -1,0 +1,76 @@
+// The built package (dist/, through the exports map) loads from plain ESM and
+// plain CommonJS scripts and does real work in both.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+let dir: string;
+
+const scenario = (load: string) => `
+${load}
+const clock = testing.fakeClock('2026-01-01T00:00:00.000Z');
+const ff = core.createFulfillment({
+  storage: memory.memoryStorage(),
+  clock,
+  locations: [{ id: 'dc', name: 'DC', address: { name: 'DC', line1: '1 A St', city: 'Austin', postalCode: '73301', country: 'US' } }],
+  carriers: [adapters.sandboxCarrier({ clock })],
+  payments: adapters.sandboxPayment({ clock }),
+});
+(async () => {
+  await ff.inventory.receive({ sku: 'SKU-1', locationId: 'dc', quantity: 3 });
+  const order = await ff.orders.place({
+    customer: { email: 'a@example.com' },
+    shippingAddress: { name: 'A', line1: '2 B St', city: 'Boston', postalCode: '02108', country: 'US' },
+    currency: 'USD',
+    lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: { amount: 500, currency: 'USD' } }],
+    payment: { method: 'tok_visa' },
+  });
+  let code = null;
+  try { await ff.orders.place({}); } catch (e) { code = e instanceof core.FulfillmentError ? e.code : 'wrong class'; }
+  const level = await ff.inventory.level('SKU-1');
+  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code,
+    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition }));
+})();
+`;
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/index.cjs'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  }
+  dir = mkdtempSync(join(tmpdir(), 'fulfillkit-dist-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'fulfillkit'), 'dir');
+  writeFileSync(
+    join(dir, 'esm.mjs'),
+    scenario(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
+import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';`),
+  );
+  writeFileSync(
+    join(dir, 'cjs.cjs'),
+    scenario(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
+const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');`),
+  );
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('built package', () => {
+  for (const file of ['esm.mjs', 'cjs.cjs']) {
+    it(`works from a plain ${file.startsWith('esm') ? 'ESM' : 'CommonJS'} script`, () => {
+      const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' });
+      expect(JSON.parse(out.trim())).toEqual({
+        status: 'processing',
+        reserved: 2,
+        code: 'VALIDATION_FAILED',
+        postgres: 'function',
+        kit: 'function',
+        machine: 'function',
+      });
+    });
+  }
+});
