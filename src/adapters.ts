@@ -1,13 +1,27 @@
 // Entry of `fulfillkit/adapters`: reference carrier, payment and notifier adapters.
-export { sandboxCarrier } from './adapters/sandbox-carrier.js';
-export type { SandboxCarrier, SandboxCarrierOptions, SandboxScenario } from './adapters/sandbox-carrier.js';
-export { tableRateCarrier } from './adapters/table-rate-carrier.js';
-export type { RateTable, TableRateCarrier, TableRateCarrierOptions, TableRatePrice, TableRateScan, TableRateService, WeightBand } from './adapters/table-rate-carrier.js';
-export { sandboxPayment, SANDBOX_PAYMENT_METHODS } from './adapters/sandbox-payment.js';
-export type { SandboxPayment, SandboxPaymentOptions } from './adapters/sandbox-payment.js';
-export { manualPayment } from './adapters/manual-payment.js';
-export type { ManualPayment, ManualPaymentOptions } from './adapters/manual-payment.js';
-export { memoryNotifier } from './adapters/memory-notifier.js';
-export type { MemoryNotifier, MemoryNotifierOptions, RecordedNotification } from './adapters/memory-notifier.js';
-export { webhookNotifier } from './adapters/webhook-notifier.js';
-export type { WebhookNotifierOptions } from './adapters/webhook-notifier.js';
+export { sandboxCarrier, type SandboxCarrier, type SandboxCarrierOptions, type SandboxScenario } from './adapters/sandbox-carrier.js';
+export { SANDBOX_TRACKING_STATUSES } from './adapters/sandbox-tracking.js';
+export type { SandboxCarrierOperation, SandboxFault, SandboxFaultOptions } from './adapters/sandbox-faults.js';
+export {
+  tableRateCarrier,
+  type RateTable,
+  type TableRateCarrier,
+  type TableRateCarrierOptions,
+  type TableRatePrice,
+  type TableRateScan,
+  type TableRateService,
+  type WeightBand,
+} from './adapters/table-rate-carrier.js';
+export {
+  SANDBOX_PAYMENT_METHODS,
+  sandboxPayment,
+  type SandboxCardBehaviour,
+  type SandboxPayment,
+  type SandboxPaymentOperation,
+  type SandboxPaymentOptions,
+} from './adapters/sandbox-payment.js';
+export { manualPayment, type ManualPayment, type ManualPaymentInstructions, type ManualPaymentOptions } from './adapters/manual-payment.js';
+export type { PaymentLedgerEntry } from './adapters/payment-book.js';
+export { memoryNotifier, type MemoryNotifier, type MemoryNotifierOptions, type RecordedNotification } from './adapters/memory-notifier.js';
+export { webhookNotifier, type WebhookNotifierOptions } from './adapters/webhook-notifier.js';
+export { matchPostalZone, SHIPPING_REGIONS, shippingZone, type PostalZone, type ShippingZone } from './adapters/zones.js';

@@ -1,5 +1,6 @@
 // Port for shipping carriers: rates, labels, voids, tracking and webhooks.
 import type { Address } from '../domain/address.js';
+import type { Money } from '../domain/money.js';
 import type { Label, Parcel, Rate, ShippingSpeed } from '../domain/shipment.js';
 import type { TrackingEvent } from '../domain/tracking.js';
 
@@ -30,6 +31,8 @@ export interface RateRequest {
   speed?: ShippingSpeed;
   /** Planned hand-over date (ISO). */
   shipDate: string;
+  /** Value of the goods, for carriers whose rules depend on it (free shipping over a threshold, insurance). */
+  declaredValue?: Money;
 }
 
 /** Why a carrier returned fewer rates than it might have. */

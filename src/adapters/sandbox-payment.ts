@@ -1,0 +1,207 @@
+// A simulated card processor: test tokens that approve, decline, ask for 3-D
+// Secure or time out, exact idempotency, and fault injection for retry tests.
+import { FulfillmentError } from '../domain/errors.js';
+import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { type PaymentBook, type PaymentLedgerEntry, paymentBook } from './payment-book.js';
+import { type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
+import { stableId } from './stable-id.js';
+
+/** Operations of the sandbox payment adapter that faults can target. */
+export type SandboxPaymentOperation = 'authorize' | 'capture' | 'void' | 'refund' | 'retrieve';
+
+/** What a test payment method does when authorized. */
+export type SandboxCardBehaviour = 'approve' | 'decline' | 'insufficient_funds' | 'expired_card' | 'requires_action' | 'timeout';
+
+/**
+ * Test payment methods, as tokens or card numbers:
+ *
+ * | behaviour | tokens / numbers |
+ * |---|---|
+ * | approve | `tok_visa`, `tok_mastercard`, `4242424242424242`, `5555555555554444` |
+ * | decline (`card_declined`) | `tok_decline`, `4000000000000002` |
+ * | insufficient funds (`insufficient_funds`) | `tok_insufficient_funds`, `4000000000009995` |
+ * | expired card (`expired_card`) | `tok_expired`, `4000000000000069` |
+ * | requires action (3-D Secure) | `tok_3ds`, `4000000000003220` |
+ * | time out (retryable `ADAPTER_ERROR`, nothing authorized) | `tok_timeout`, `4000000000000119` |
+ */
+export const SANDBOX_PAYMENT_METHODS: Readonly<Record<string, SandboxCardBehaviour>> = {
+  tok_visa: 'approve',
+  tok_mastercard: 'approve',
+  '4242424242424242': 'approve',
+  '5555555555554444': 'approve',
+  tok_decline: 'decline',
+  '4000000000000002': 'decline',
+  tok_insufficient_funds: 'insufficient_funds',
+  '4000000000009995': 'insufficient_funds',
+  tok_expired: 'expired_card',
+  '4000000000000069': 'expired_card',
+  tok_3ds: 'requires_action',
+  '4000000000003220': 'requires_action',
+  tok_timeout: 'timeout',
+  '4000000000000119': 'timeout',
+};
+
+/** Options of {@link sandboxPayment}. */
+export interface SandboxPaymentOptions extends SandboxFaultOptions<SandboxPaymentOperation> {
+  /**
+   * Provider id stored on orders.
+   * @defaultValue 'sandbox'
+   */
+  id?: string;
+  /**
+   * What methods not in {@link SANDBOX_PAYMENT_METHODS} do: approve, or decline as `invalid_payment_method`.
+   * @defaultValue 'approve'
+   */
+  unknownMethods?: 'approve' | 'decline';
+  /**
+   * How long a `tok_timeout` authorization hangs before throwing, in milliseconds.
+   * @defaultValue 0
+   */
+  timeoutDelayMs?: number;
+  /**
+   * Time source for ledger entries.
+   * @defaultValue systemClock
+   */
+  clock?: Clock;
+}
+
+/** The sandbox payment adapter plus inspection helpers for tests. */
+export interface SandboxPayment extends PaymentAdapter {
+  /** Finish a `requires_action` authorization as the customer would (approve or abandon 3-D Secure). */
+  completeAction(paymentId: string, outcome?: 'approve' | 'decline'): Promise<PaymentResult>;
+  /** Every payment the provider knows, with its amounts. */
+  payments(): PaymentResult[];
+  /** Every money movement applied, once per effect: proof of no double capture or refund. */
+  ledger(): PaymentLedgerEntry[];
+}
+
+const FAILURES: Partial<Record<SandboxCardBehaviour, { code: string; message: string }>> = {
+  decline: { code: 'card_declined', message: 'The card was declined' },
+  insufficient_funds: { code: 'insufficient_funds', message: 'The card has insufficient funds' },
+  expired_card: { code: 'expired_card', message: 'The card has expired' },
+};
+
+/**
+ * A card processor that never touches a network. Declines are results
+ * (`status: 'failed'`), timeouts are retryable errors, and every operation
+ * is idempotent by key: the same key returns the same result and moves no
+ * money twice, which `ledger()` lets a test prove.
+ *
+ * @example
+ * ```ts
+ * const payments = sandboxPayment({ fault: (op, attempt) => (op === 'capture' && attempt === 1 ? 'late' : null) });
+ * const ff = createFulfillment({ payments });
+ * await ff.orders.place({ ...input, payment: { method: 'tok_visa' } });
+ * ```
+ */
+export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPayment {
+  const id = options.id ?? 'sandbox';
+  const clock = options.clock ?? systemClock;
+  const book: PaymentBook = paymentBook();
+  const faults = sandboxFaults(options, (operation, reason, retryable) =>
+    new FulfillmentError('ADAPTER_ERROR', `Sandbox payment ${operation} failed: ${reason}`, {
+      retryable,
+      details: { provider: id, operation, reason },
+    }),
+  );
+  const now = () => clock.now().toISOString();
+
+  function behaviourOf(method: string): SandboxCardBehaviour | 'invalid' {
+    const known = SANDBOX_PAYMENT_METHODS[method.replace(/[\s-]/g, '')];
+    if (known !== undefined) return known;
+    return options.unknownMethods === 'decline' ? 'invalid' : 'approve';
+  }
+
+  return {
+    id,
+    capabilities: { partialCapture: true, partialRefund: true, asynchronous: true, lookupByIdempotencyKey: true, webhooks: false },
+
+    async authorize(request) {
+      const late = await faults.enter('authorize');
+      const behaviour = behaviourOf(request.method);
+      if (behaviour === 'timeout') {
+        if (options.timeoutDelayMs) await new Promise((resolve) => setTimeout(resolve, options.timeoutDelayMs));
+        throw new FulfillmentError('ADAPTER_ERROR', 'Sandbox payment authorize timed out', {
+          retryable: true,
+          details: { provider: id, operation: 'authorize', reason: 'timeout' },
+        });
+      }
+      const fingerprint = `${request.orderId}:${request.amount.amount}:${request.amount.currency}:${request.method}`;
+      const result = book.once('authorize', request.idempotencyKey, fingerprint, () => {
+        const paymentId = `pay_${stableId(`${id}:${request.idempotencyKey}`, 18)}`;
+        const failure =
+          behaviour === 'invalid'
+            ? { code: 'invalid_payment_method', message: `Unknown test payment method "${request.method}"` }
+            : (FAILURES[behaviour] ?? null);
+        const approved = behaviour === 'approve';
+        const payment: PaymentResult = {
+          paymentId,
+          status: approved ? 'authorized' : failure !== null ? 'failed' : 'requires_action',
+          amount: { ...request.amount },
+          authorized: approved ? request.amount.amount : 0,
+          captured: 0,
+          refunded: 0,
+          failure,
+        };
+        book.open(payment, request.idempotencyKey);
+        if (approved) book.record({ paymentId, operation: 'authorize', amount: request.amount.amount, idempotencyKey: request.idempotencyKey, at: now() });
+        return payment;
+      });
+      faults.exit('authorize', late);
+      // A replayed authorization answers with the payment as it is now (3-D Secure may have completed since).
+      return book.find({ paymentId: result.paymentId }) ?? result;
+    },
+
+    async capture(request) {
+      const late = await faults.enter('capture');
+      const result = book.once('capture', request.idempotencyKey, `${request.paymentId}:${request.amount}`, () =>
+        book.capture(request.paymentId, request.amount, request.idempotencyKey, now()),
+      );
+      faults.exit('capture', late);
+      return result;
+    },
+
+    async void(request) {
+      const late = await faults.enter('void');
+      const result = book.once('void', request.idempotencyKey, request.paymentId, () =>
+        book.void(request.paymentId, request.idempotencyKey, now()),
+      );
+      faults.exit('void', late);
+      return result;
+    },
+
+    async refund(request) {
+      const late = await faults.enter('refund');
+      const result = book.once('refund', request.idempotencyKey, `${request.paymentId}:${request.amount}`, () =>
+        book.refund(request.paymentId, request.amount, request.idempotencyKey, now()),
+      );
+      faults.exit('refund', late);
+      return result;
+    },
+
+    async retrieve(ref) {
+      const late = await faults.enter('retrieve');
+      const found = book.find(ref);
+      faults.exit('retrieve', late);
+      return found;
+    },
+
+    async completeAction(paymentId, outcome = 'approve') {
+      const p = book.get(paymentId);
+      if (p.status !== 'requires_action') return { ...p, amount: { ...p.amount } };
+      if (outcome === 'approve') {
+        p.status = 'authorized';
+        p.authorized = p.amount.amount;
+        book.record({ paymentId, operation: 'authorize', amount: p.authorized, idempotencyKey: `action:${paymentId}`, at: now() });
+      } else {
+        p.status = 'failed';
+        p.failure = { code: 'authentication_failed', message: 'The customer did not complete 3-D Secure' };
+      }
+      return book.find({ paymentId }) as PaymentResult;
+    },
+
+    payments: () => book.payments(),
+    ledger: () => book.ledger(),
+  };
+}

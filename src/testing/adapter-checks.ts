@@ -1,0 +1,89 @@
+// The shape shared by the carrier, payment and notifier kits: named checks
+// that run against one adapter, callable directly or registered with vitest.
+import { describe } from 'vitest';
+import { type ConformanceOptions, registerConformanceTest } from './describe-options.js';
+
+/** One named conformance check. The part of the name before `:` is the port member it covers. */
+export interface AdapterCheck<A, O> {
+  name: string;
+  /** Why the check does not apply (a capability the adapter lacks, a hook not given), or `null`. */
+  skipReason?(adapter: A, options: O): string | null;
+  /** Resolve when the adapter behaves; reject with an assertion error naming the broken promise otherwise. */
+  run(adapter: A, options: O): Promise<void>;
+}
+
+/**
+ * Run one check by name against an adapter, outside any test registration.
+ * Rejects when the check fails, and also when it does not apply, so a caller
+ * never mistakes a skipped check for a passed one.
+ *
+ * @example
+ * ```ts
+ * await expect(runAdapterCheck(carrierConformanceChecks, 'parseWebhook: rejects a forged signature', carrier, options)).rejects.toThrow();
+ * ```
+ */
+export async function runAdapterCheck<A, O>(checks: readonly AdapterCheck<A, O>[], name: string, adapter: A, options: O): Promise<void> {
+  const check = checks.find((c) => c.name === name);
+  if (check === undefined) throw new Error(`No conformance check named "${name}"`);
+  const reason = check.skipReason?.(adapter, options) ?? null;
+  if (reason !== null) throw new Error(`Check "${name}" does not apply: ${reason}`);
+  await check.run(adapter, options);
+}
+
+/**
+ * Register every check as a vitest test inside `describe(title)`, each with a
+ * fresh adapter from `factory`; checks that do not apply are reported as skipped.
+ *
+ * @example
+ * ```ts
+ * describeAdapterChecks('carrier: sandbox', carrierConformanceChecks, () => sandboxCarrier(), options);
+ * ```
+ */
+export function describeAdapterChecks<A, O extends ConformanceOptions>(
+  title: string,
+  checks: readonly AdapterCheck<A, O>[],
+  factory: () => A | Promise<A>,
+  options: O,
+): void {
+  describe(title, () => {
+    for (const check of checks) {
+      registerConformanceTest(
+        check.name,
+        async ({ skip }) => {
+          const adapter = await factory();
+          const reason = check.skipReason?.(adapter, options) ?? null;
+          if (reason !== null) skip(reason);
+          await check.run(adapter, options);
+        },
+        options,
+      );
+    }
+  });
+}
+
+/**
+ * Expect `promise` to reject with a fulfillkit error of `code` (compared by
+ * `code`, so errors from another copy of the library still count). Resolves
+ * with the error; fails with `accepted` as the message when it resolves.
+ */
+export async function expectErrorCode(
+  promise: Promise<unknown>,
+  code: string,
+  accepted: string,
+): Promise<{ code: string; retryable?: boolean; details?: Record<string, unknown> }> {
+  let outcome: { resolved: true } | { resolved: false; error: unknown };
+  try {
+    await promise;
+    outcome = { resolved: true };
+  } catch (error) {
+    outcome = { resolved: false, error };
+  }
+  if (outcome.resolved) throw new Error(accepted);
+  const error = outcome.error as { code?: unknown; message?: unknown };
+  if (error?.code !== code) {
+    throw new Error(`${accepted}: expected error code ${code}, got ${String(error?.code)} (${String(error?.message)})`, {
+      cause: outcome.error,
+    });
+  }
+  return error as { code: string; retryable?: boolean; details?: Record<string, unknown> };
+}

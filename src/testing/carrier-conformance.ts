@@ -1,0 +1,391 @@
+// Conformance kit for CarrierAdapter: the behaviour the carrier port promises,
+// as named checks a plugin author runs against their adapter.
+import { nanoid } from 'nanoid';
+import { expect } from 'vitest';
+import { labelSchema, rateSchema } from '../domain/shipment.js';
+import type { Label, Rate } from '../domain/shipment.js';
+import { trackingEventSchema, type TrackingEvent } from '../domain/tracking.js';
+import type { CarrierAdapter, RateQuote, RateRequest, WebhookHeaders } from '../ports/carrier.js';
+import type { SignedWebhookRequest } from '../tracking/webhook-signature.js';
+import { type AdapterCheck, describeAdapterChecks, expectErrorCode, runAdapterCheck } from './adapter-checks.js';
+import type { ConformanceOptions } from './describe-options.js';
+
+type Awaitable<T> = T | Promise<T>;
+
+/** Options of {@link describeCarrierConformance}: the kit's way into your adapter. */
+export interface CarrierConformanceOptions<A extends CarrierAdapter = CarrierAdapter> extends ConformanceOptions {
+  /** A request the adapter can rate; the kit gives it a fresh `shipmentId` each time. */
+  sampleRequest: RateRequest;
+  /**
+   * A request the adapter cannot serve (a destination it does not reach, a
+   * parcel too heavy); checks that the empty answer explains itself.
+   * @defaultValue the check is skipped
+   */
+  unserviceableRequest?: RateRequest;
+  /**
+   * Produce the genuine, correctly signed webhook your carrier would send about `label`.
+   * Needed when `capabilities.webhooks` is true.
+   * @defaultValue the webhook checks are skipped
+   */
+  signedWebhook?(adapter: A, label: Label): Awaitable<SignedWebhookRequest>;
+  /**
+   * Produce a genuine webhook about `label` signed too long ago to be accepted (a replay).
+   * @defaultValue the replay check is skipped
+   */
+  staleWebhook?(adapter: A, label: Label): Awaitable<SignedWebhookRequest>;
+  /**
+   * Move the parcel of `label` along (advance a fake clock, record scans) so `track` has news.
+   * @defaultValue the progression check is skipped
+   */
+  advance?(adapter: A, label: Label): Awaitable<void>;
+}
+
+/** One carrier check. */
+export type CarrierCheck = AdapterCheck<CarrierAdapter, CarrierConformanceOptions<CarrierAdapter>>;
+
+const needsWebhooks = (a: CarrierAdapter, o: CarrierConformanceOptions): string | null =>
+  !a.capabilities.webhooks ? 'capabilities.webhooks is false' : o.signedWebhook === undefined ? 'no signedWebhook hook given' : null;
+
+/**
+ * Every carrier check, in report order. Each `run` is a plain async function
+ * you may call yourself (see {@link runCarrierCheck}).
+ */
+export const carrierConformanceChecks: readonly CarrierCheck[] = [
+  {
+    name: 'capabilities: flags match the methods present',
+    async run(carrier) {
+      expect(typeof carrier.id, 'id').toBe('string');
+      expect(carrier.id.length, 'id is not empty').toBeGreaterThan(0);
+      expect(typeof carrier.name, 'name').toBe('string');
+      if (carrier.capabilities.webhooks) expect(typeof carrier.parseWebhook, 'webhooks: true needs parseWebhook').toBe('function');
+      if (carrier.capabilities.addressValidation) {
+        expect(typeof carrier.validateAddress, 'addressValidation: true needs validateAddress').toBe('function');
+      }
+    },
+  },
+  {
+    name: 'getRates: returns valid rates for a serviceable request',
+    async run(carrier, options) {
+      const request = freshRequest(options.sampleRequest);
+      const quote = await carrier.getRates(request);
+      expectQuote(carrier, request, quote);
+      expect(quote.rates.length, 'the sample request is serviceable, so it gets rates').toBeGreaterThan(0);
+    },
+  },
+  {
+    name: 'getRates: an empty answer explains itself with messages',
+    skipReason: (_, o) => (o.unserviceableRequest === undefined ? 'no unserviceableRequest given' : null),
+    async run(carrier, options) {
+      const request = freshRequest(options.unserviceableRequest as RateRequest);
+      const quote = await carrier.getRates(request);
+      expectQuote(carrier, request, quote);
+      expect(quote.rates, 'the unserviceable request gets no rates').toHaveLength(0);
+    },
+  },
+  {
+    name: 'getRates: honours a requested speed',
+    async run(carrier, options) {
+      const first = await quotedRate(carrier, options);
+      const request = { ...freshRequest(options.sampleRequest), speed: first.speed };
+      const quote = await carrier.getRates(request);
+      expectQuote(carrier, request, quote);
+      expect(quote.rates.length, `a rate at speed ${first.speed} was offered before`).toBeGreaterThan(0);
+      for (const rate of quote.rates) expect(rate.speed, 'every rate has the requested speed').toBe(first.speed);
+    },
+  },
+  {
+    name: 'createShipment: buys a label for a quoted rate',
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      const label = await buy(carrier, options, rate, `key_${nanoid()}`);
+      expect(label.cost.currency, 'label cost is in the rate currency').toBe(rate.amount.currency);
+    },
+  },
+  {
+    name: 'createShipment: same idempotency key returns the same label',
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      const key = `key_${nanoid()}`;
+      const first = await buy(carrier, options, rate, key);
+      const again = await buy(carrier, options, rate, key);
+      expect(again.labelId, 'a retried purchase must not buy a second label').toBe(first.labelId);
+      expect(again.trackingNumber).toBe(first.trackingNumber);
+    },
+  },
+  {
+    name: 'createShipment: different keys buy different labels',
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      const a = await buy(carrier, options, rate, `key_${nanoid()}`);
+      const b = await buy(carrier, options, rate, `key_${nanoid()}`);
+      expect(b.trackingNumber, 'two purchases, two tracking numbers').not.toBe(a.trackingNumber);
+      expect(b.labelId).not.toBe(a.labelId);
+    },
+  },
+  {
+    name: 'voidShipment: voids an unused label',
+    skipReason: (a) => (a.capabilities.voidLabels ? null : 'capabilities.voidLabels is false'),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      const result = await carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: `void_${nanoid()}` });
+      expect(result, 'an unused label can be voided').toEqual({ voided: true });
+    },
+  },
+  {
+    name: 'voidShipment: repeating a void is harmless',
+    skipReason: (a) => (a.capabilities.voidLabels ? null : 'capabilities.voidLabels is false'),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      const request = { labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: `void_${nanoid()}` };
+      await carrier.voidShipment(request);
+      expect(await carrier.voidShipment(request), 'same key, same answer').toEqual({ voided: true });
+      const other = await carrier.voidShipment({ ...request, idempotencyKey: `void_${nanoid()}` });
+      expect(other, 'a voided label stays voided').toEqual({ voided: true });
+    },
+  },
+  {
+    name: 'voidShipment: an unknown label is not voided',
+    async run(carrier) {
+      const unknown = { labelId: `lbl_missing_${nanoid()}`, trackingNumber: `NOPE${nanoid(10)}`, idempotencyKey: `void_${nanoid()}` };
+      let answer: { voided: boolean } | null = null;
+      try {
+        answer = await carrier.voidShipment(unknown);
+      } catch (error) {
+        expect((error as { retryable?: unknown }).retryable, 'an unknown label is a final answer, not a retryable fault').not.toBe(true);
+      }
+      if (answer !== null) expect(answer, 'a label that was never bought cannot be voided').toEqual({ voided: false });
+    },
+  },
+  {
+    name: 'track: events of a new label are normalized, its own and oldest first',
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      expectEvents(carrier, label.trackingNumber, await carrier.track(label.trackingNumber));
+    },
+  },
+  {
+    name: 'track: an unknown tracking number has no events',
+    async run(carrier) {
+      let events: TrackingEvent[] = [];
+      try {
+        events = await carrier.track(`NOPE${nanoid(12)}`);
+      } catch (error) {
+        expect((error as { code?: unknown }).code, 'an unknown tracking number is NOT_FOUND (or simply no events)').toBe('NOT_FOUND');
+      }
+      expect(events, 'no events are invented for an unknown tracking number').toEqual([]);
+    },
+  },
+  {
+    name: 'track: history only grows as the parcel moves',
+    skipReason: (_, o) => (o.advance === undefined ? 'no advance hook given' : null),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      const before = await carrier.track(label.trackingNumber);
+      await options.advance?.(carrier, label);
+      const after = await carrier.track(label.trackingNumber);
+      expectEvents(carrier, label.trackingNumber, after);
+      expect(after.length, 'the parcel moved, so there is news').toBeGreaterThan(before.length);
+      const afterIds = new Set(after.map((e) => e.eventId));
+      for (const event of before) {
+        if (event.eventId !== undefined) expect(afterIds.has(event.eventId), `event ${event.eventId} is still there`).toBe(true);
+      }
+    },
+  },
+  {
+    name: 'validateAddress: accepts the sample destination',
+    skipReason: (a) => (a.capabilities.addressValidation ? null : 'capabilities.addressValidation is false'),
+    async run(carrier, options) {
+      const result = await carrier.validateAddress?.(options.sampleRequest.to);
+      expect(result?.valid, 'the address the sample request ships to is valid').toBe(true);
+      expect(Array.isArray(result?.messages)).toBe(true);
+    },
+  },
+  {
+    name: 'parseWebhook: accepts a signed webhook and normalizes its events',
+    skipReason: needsWebhooks,
+    async run(carrier, options) {
+      const { label, webhook } = await labelWithWebhook(carrier, options);
+      const events = await parse(carrier, webhook);
+      expect(events.length, 'the webhook is about the label, so it carries events').toBeGreaterThan(0);
+      for (const event of events) {
+        expect(trackingEventSchema.safeParse(event).success, `event is a valid, normalized TrackingEvent: ${JSON.stringify(event)}`).toBe(true);
+        expect(event.trackingNumber).toBe(label.trackingNumber);
+        expect(event.carrierId).toBe(carrier.id);
+      }
+    },
+  },
+  {
+    name: 'parseWebhook: rejects a forged signature',
+    skipReason: needsWebhooks,
+    async run(carrier, options) {
+      const { webhook } = await labelWithWebhook(carrier, options);
+      for (const [how, forged] of forgeries(webhook)) {
+        await expectErrorCode(parse(carrier, forged), 'WEBHOOK_SIGNATURE_INVALID', `accepted a forged webhook (${how})`);
+      }
+    },
+  },
+  {
+    name: 'parseWebhook: rejects a webhook without a signature',
+    skipReason: needsWebhooks,
+    async run(carrier, options) {
+      const { webhook } = await labelWithWebhook(carrier, options);
+      const unsigned = { rawBody: webhook.rawBody, headers: { 'content-type': 'application/json' } };
+      await expectErrorCode(parse(carrier, unsigned), 'WEBHOOK_SIGNATURE_INVALID', 'accepted an unsigned webhook');
+    },
+  },
+  {
+    name: 'parseWebhook: rejects a stale signature',
+    skipReason: (a, o) => needsWebhooks(a, o) ?? (o.staleWebhook === undefined ? 'no staleWebhook hook given' : null),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      const stale = await options.staleWebhook?.(carrier, label);
+      await expectErrorCode(parse(carrier, stale as SignedWebhookRequest), 'WEBHOOK_SIGNATURE_INVALID', 'accepted a replayed webhook');
+    },
+  },
+  {
+    name: 'parseWebhook: the same webhook yields the same event ids',
+    skipReason: needsWebhooks,
+    async run(carrier, options) {
+      const { webhook } = await labelWithWebhook(carrier, options);
+      const first = await parse(carrier, webhook);
+      const again = await parse(carrier, webhook);
+      expect(first.every((e) => typeof e.eventId === 'string' && e.eventId.length > 0), 'events carry an eventId for dedupe').toBe(true);
+      expect(again, 'a redelivered webhook yields identical events, so the engine drops the repeat').toEqual(first);
+    },
+  },
+];
+
+/**
+ * Run the carrier checks against `factory()`'s adapters, one vitest test per
+ * check, named after the port member it covers.
+ *
+ * @example
+ * ```ts
+ * import { describeCarrierConformance } from 'fulfillkit/testing';
+ *
+ * describeCarrierConformance('my courier', () => myCourier({ secret: 'test' }), {
+ *   sampleRequest,
+ *   unserviceableRequest: { ...sampleRequest, to: { ...sampleRequest.to, country: 'AQ' } },
+ *   signedWebhook: (courier, label) => courier.simulateWebhook(label.trackingNumber),
+ * });
+ * ```
+ */
+export function describeCarrierConformance<A extends CarrierAdapter>(
+  name: string,
+  factory: () => A | Promise<A>,
+  options: CarrierConformanceOptions<A>,
+): void {
+  describeAdapterChecks(`carrier conformance: ${name}`, carrierConformanceChecks, factory, options as unknown as CarrierConformanceOptions);
+}
+
+/**
+ * Run one carrier check by name; rejects when the adapter breaks the promise.
+ *
+ * @example
+ * ```ts
+ * await expect(runCarrierCheck('parseWebhook: rejects a forged signature', leakyCarrier, options)).rejects.toThrow();
+ * ```
+ */
+export function runCarrierCheck<A extends CarrierAdapter>(name: string, adapter: A, options: CarrierConformanceOptions<A>): Promise<void> {
+  return runAdapterCheck(carrierConformanceChecks, name, adapter as CarrierAdapter, options as unknown as CarrierConformanceOptions);
+}
+
+// ---- helpers ----------------------------------------------------------------
+
+function freshRequest(request: RateRequest): RateRequest {
+  return { ...structuredClone(request), shipmentId: `shp_${nanoid()}` };
+}
+
+function expectQuote(carrier: CarrierAdapter, request: RateRequest, quote: RateQuote): void {
+  expect(Array.isArray(quote.rates) && Array.isArray(quote.messages), 'getRates answers { rates, messages }').toBe(true);
+  if (quote.rates.length === 0) expect(quote.messages.length, 'an empty answer must say why (never silently empty)').toBeGreaterThan(0);
+  for (const rate of quote.rates) {
+    expect(rateSchema.safeParse(rate).success, `rate is valid: ${JSON.stringify(rate)}`).toBe(true);
+    expect(rate.carrierId, 'rate.carrierId is the adapter id').toBe(carrier.id);
+    expect(rate.amount.currency, 'rates are in the requested currency').toBe(request.currency);
+  }
+  for (const message of quote.messages) {
+    expect(typeof message.code === 'string' && message.code.length > 0, 'messages carry a code').toBe(true);
+    expect(typeof message.message, 'messages carry text').toBe('string');
+    expect(message.carrierId).toBe(carrier.id);
+  }
+}
+
+async function quotedRate(carrier: CarrierAdapter, options: CarrierConformanceOptions): Promise<Rate> {
+  const quote = await carrier.getRates(freshRequest(options.sampleRequest));
+  const rate = quote.rates[0];
+  if (rate === undefined) throw new Error(`The sample request got no rates: ${JSON.stringify(quote.messages)}`);
+  return rate;
+}
+
+async function buy(carrier: CarrierAdapter, options: CarrierConformanceOptions, rate: Rate, idempotencyKey: string): Promise<Label> {
+  const request = freshRequest(options.sampleRequest);
+  const label = await carrier.createShipment({
+    shipmentId: request.shipmentId,
+    rate,
+    from: request.from,
+    to: request.to,
+    parcels: request.parcels,
+    idempotencyKey,
+    reference: 'conformance',
+  });
+  expect(labelSchema.safeParse(label).success, `label is valid: ${JSON.stringify(label)}`).toBe(true);
+  expect(label.trackingNumber.length, 'a label has a tracking number').toBeGreaterThan(0);
+  return label;
+}
+
+async function labelWithWebhook(carrier: CarrierAdapter, options: CarrierConformanceOptions) {
+  const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+  const webhook = await (options.signedWebhook as NonNullable<CarrierConformanceOptions['signedWebhook']>)(carrier, label);
+  return { label, webhook };
+}
+
+function parse(carrier: CarrierAdapter, webhook: SignedWebhookRequest): Promise<TrackingEvent[]> {
+  if (carrier.parseWebhook === undefined) throw new Error('capabilities.webhooks is true but parseWebhook is missing');
+  return carrier.parseWebhook(webhook.rawBody, webhook.headers);
+}
+
+function expectEvents(carrier: CarrierAdapter, trackingNumber: string, events: TrackingEvent[]): void {
+  expect(Array.isArray(events), 'track answers an array').toBe(true);
+  for (const event of events) {
+    expect(trackingEventSchema.safeParse(event).success, `event is a valid, normalized TrackingEvent: ${JSON.stringify(event)}`).toBe(true);
+    expect(event.trackingNumber, 'events belong to the tracked number').toBe(trackingNumber);
+    expect(event.carrierId).toBe(carrier.id);
+  }
+  const times = events.map((e) => Date.parse(e.occurredAt));
+  expect(times, 'events are oldest first').toEqual([...times].sort((a, b) => a - b));
+  const ids = events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId]));
+  expect(new Set(ids).size, 'event ids are unique').toBe(ids.length);
+}
+
+/** Ways to forge a webhook from a genuine one: the body changed under the same signature, or the signature altered. */
+function forgeries(webhook: SignedWebhookRequest): [string, SignedWebhookRequest][] {
+  const text = typeof webhook.rawBody === 'string' ? webhook.rawBody : new TextDecoder().decode(webhook.rawBody);
+  const out: [string, SignedWebhookRequest][] = [
+    ['body with trailing whitespace', { ...webhook, rawBody: `${text} ` }],
+    ['body with one character changed', { ...webhook, rawBody: changeOneCharacter(text) }],
+  ];
+  const headers: WebhookHeaders = {};
+  let altered = false;
+  for (const [key, value] of Object.entries(webhook.headers)) {
+    const flipped = typeof value === 'string' ? value.replace(/[0-9a-f]{32,}/i, (hex) => flipLastHex(hex)) : value;
+    altered ||= flipped !== value;
+    headers[key] = flipped;
+  }
+  if (altered) out.push(['signature with one digit changed', { rawBody: webhook.rawBody, headers }]);
+  return out;
+}
+
+function changeOneCharacter(text: string): string {
+  const digit = text.search(/[0-9]/);
+  if (digit >= 0) return text.slice(0, digit) + String((Number(text[digit]) + 1) % 10) + text.slice(digit + 1);
+  const letter = text.search(/[a-zA-Z]/);
+  if (letter < 0) return `${text}x`;
+  const ch = text[letter] as string;
+  return text.slice(0, letter) + (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) + text.slice(letter + 1);
+}
+
+function flipLastHex(hex: string): string {
+  const last = hex[hex.length - 1] as string;
+  return hex.slice(0, -1) + (last.toLowerCase() === '0' ? '1' : '0');
+}

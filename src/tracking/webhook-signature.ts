@@ -1,0 +1,209 @@
+// Signing and verifying webhooks: HMAC-SHA256 over `${timestamp}.${rawBody}`
+// (Stripe's scheme) with Web Crypto, so the core stays runtime-neutral.
+import { FulfillmentError } from '../domain/errors.js';
+import type { WebhookHeaders } from '../ports/carrier.js';
+
+/** Header fulfillkit's own adapters put the signature in (`t=<unix seconds>,v1=<hex>`). */
+export const SIGNATURE_HEADER = 'fulfillkit-signature';
+
+/** Seconds a signature stays acceptable either side of `now`. */
+export const DEFAULT_SIGNATURE_TOLERANCE = 300;
+
+/** Why a signature was refused; found in `error.details.reason`. */
+export type WebhookSignatureFailure = 'missing' | 'malformed' | 'mismatch' | 'stale';
+
+/** A webhook exactly as it travels: the raw body bytes and the headers. */
+export interface SignedWebhookRequest {
+  headers: WebhookHeaders;
+  rawBody: string | Uint8Array;
+}
+
+/** Input of {@link signWebhook}. */
+export interface SignWebhookInput {
+  /** Shared secret; several produce one `v1` each, for receivers mid-rotation. */
+  secret: string | readonly string[];
+  /** The exact body that will be sent. */
+  payload: string | Uint8Array;
+  /**
+   * Signing time: a Date, or unix seconds (values above 1e10 are read as milliseconds).
+   * @defaultValue the current time
+   */
+  timestamp?: number | Date;
+}
+
+/** Input of {@link verifyWebhook}. Give `secret` or `secrets` (any one may match, for rotation). */
+export interface VerifyWebhookInput {
+  /** The shared secret. */
+  secret?: string;
+  /** Several accepted secrets, e.g. the new and the old one while rotating. */
+  secrets?: readonly string[];
+  /** The raw body exactly as received; re-serialized JSON will not verify. */
+  payload: string | Uint8Array;
+  /** The signature header value (`t=...,v1=...`). */
+  header: string | readonly string[] | null | undefined;
+  /**
+   * Seconds the timestamp may differ from `now`; `Infinity` turns replay protection off.
+   * @defaultValue 300
+   */
+  tolerance?: number;
+  /**
+   * The time to check the timestamp against (a Date, unix seconds or milliseconds).
+   * @defaultValue the current time
+   */
+  now?: Date | number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Sign a webhook body; returns the header value `t=<unix seconds>,v1=<hex>`.
+ *
+ * @example
+ * ```ts
+ * const rawBody = JSON.stringify({ id: 'evt_1', status: 'delivered' });
+ * const signature = await signWebhook({ secret: 'whsec_test', payload: rawBody });
+ * await fetch(url, { method: 'POST', body: rawBody, headers: { [SIGNATURE_HEADER]: signature } });
+ * ```
+ */
+export async function signWebhook(input: SignWebhookInput): Promise<string> {
+  const timestamp = toUnixSeconds(input.timestamp ?? Date.now());
+  const secrets = typeof input.secret === 'string' ? [input.secret] : [...input.secret];
+  if (secrets.length === 0) throw configurationError();
+  const parts = [`t=${timestamp}`];
+  for (const secret of secrets) parts.push(`v1=${toHex(await hmac(secret, timestamp, input.payload))}`);
+  return parts.join(',');
+}
+
+/**
+ * Verify a signature header over the raw body. Resolves with the signed
+ * timestamp; throws `WEBHOOK_SIGNATURE_INVALID` with `details.reason`
+ * (`missing`, `malformed`, `mismatch` or `stale`) otherwise.
+ *
+ * @example
+ * ```ts
+ * await verifyWebhook({
+ *   secret: process.env.CARRIER_WEBHOOK_SECRET!,
+ *   payload: rawBody,
+ *   header: readHeader(headers, SIGNATURE_HEADER),
+ * });
+ * ```
+ */
+export async function verifyWebhook(input: VerifyWebhookInput): Promise<{ timestamp: number }> {
+  const secrets = input.secrets ?? (input.secret === undefined ? [] : [input.secret]);
+  if (secrets.length === 0) throw configurationError();
+  const raw = Array.isArray(input.header) ? input.header.join(',') : (input.header as string | null | undefined);
+  if (raw === undefined || raw === null || raw.trim() === '') {
+    throw signatureError('missing', 'The webhook carries no signature header');
+  }
+  const parsed = parseSignatureHeader(raw);
+  if (parsed === null) throw signatureError('malformed', 'The webhook signature header is not of the form t=<seconds>,v1=<hex>');
+
+  let matched = false;
+  for (const secret of secrets) {
+    const expected = await hmac(secret, parsed.timestamp, input.payload);
+    // Compare against every candidate without stopping early, so timing says nothing.
+    for (const candidate of parsed.signatures) matched = constantTimeEqual(expected, candidate) || matched;
+  }
+  if (!matched) throw signatureError('mismatch', 'The webhook signature does not match its body');
+
+  const tolerance = input.tolerance ?? DEFAULT_SIGNATURE_TOLERANCE;
+  const now = toUnixSeconds(input.now ?? Date.now());
+  if (Math.abs(now - parsed.timestamp) > tolerance) {
+    throw signatureError('stale', `The webhook was signed ${now - parsed.timestamp}s ago, beyond the ${tolerance}s tolerance`, {
+      timestamp: parsed.timestamp,
+    });
+  }
+  return { timestamp: parsed.timestamp };
+}
+
+/**
+ * Read a header case-insensitively from a framework's header map; repeated
+ * headers are joined with commas.
+ *
+ * @example
+ * ```ts
+ * readHeader({ 'Fulfillkit-Signature': 't=1,v1=ab' }, 'fulfillkit-signature'); // 't=1,v1=ab'
+ * ```
+ */
+export function readHeader(headers: WebhookHeaders, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? value.join(',') : value;
+  }
+  return undefined;
+}
+
+// ---- internals ------------------------------------------------------------
+
+function parseSignatureHeader(raw: string): { timestamp: number; signatures: Uint8Array[] } | null {
+  let timestamp: number | null = null;
+  const signatures: Uint8Array[] = [];
+  for (const part of raw.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return null;
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === 't') {
+      if (!/^\d{1,12}$/.test(value)) return null;
+      timestamp = Number(value);
+    } else if (key === 'v1') {
+      if (!/^[0-9a-fA-F]{64}$/.test(value)) return null;
+      signatures.push(fromHex(value));
+    }
+    // Other schemes (v0, future versions) are ignored, as Stripe receivers do.
+  }
+  if (timestamp === null || signatures.length === 0) return null;
+  return { timestamp, signatures };
+}
+
+async function hmac(secret: string, timestamp: number, payload: string | Uint8Array): Promise<Uint8Array> {
+  const key = await globalThis.crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const prefix = encoder.encode(`${timestamp}.`);
+  const body = typeof payload === 'string' ? encoder.encode(payload) : payload;
+  const message = new Uint8Array(prefix.length + body.length);
+  message.set(prefix, 0);
+  message.set(body, prefix.length);
+  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, message));
+}
+
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}
+
+function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function toUnixSeconds(value: number | Date): number {
+  if (value instanceof Date) return Math.floor(value.getTime() / 1000);
+  // Numbers above ~year 2286 in seconds are milliseconds.
+  return value > 1e10 ? Math.floor(value / 1000) : Math.floor(value);
+}
+
+function signatureError(reason: WebhookSignatureFailure, message: string, extra: Record<string, unknown> = {}): FulfillmentError {
+  return new FulfillmentError('WEBHOOK_SIGNATURE_INVALID', message, { details: { reason, ...extra } });
+}
+
+function configurationError(): FulfillmentError {
+  return new FulfillmentError('CONFIGURATION_ERROR', 'A webhook secret is required to sign or verify webhooks', {
+    details: { option: 'secret' },
+  });
+}

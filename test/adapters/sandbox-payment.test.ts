@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { describePaymentConformance } from '../../src/testing/payment-conformance.js';
+
+describePaymentConformance('sandboxPayment', () => sandboxPayment(), {
+  methods: { approve: 'tok_visa', decline: 'tok_decline' },
+});
+
+const authorizeRequest = (method: string, key = 'ord_1:authorize:1') => ({
+  orderId: 'ord_1',
+  amount: { amount: 5000, currency: 'USD' },
+  method,
+  customer: { email: 'ada@example.com' },
+  idempotencyKey: key,
+});
+
+describe('sandboxPayment', () => {
+  it('answers each test method as documented', async () => {
+    const payments = sandboxPayment();
+    expect((await payments.authorize(authorizeRequest('4242 4242 4242 4242', 'a'))).status).toBe('authorized');
+    expect((await payments.authorize(authorizeRequest('tok_decline', 'b'))).failure?.code).toBe('card_declined');
+    expect((await payments.authorize(authorizeRequest('4000000000009995', 'c'))).failure?.code).toBe('insufficient_funds');
+    expect((await payments.authorize(authorizeRequest('tok_expired', 'd'))).failure?.code).toBe('expired_card');
+    expect((await payments.authorize(authorizeRequest('tok_3ds', 'e'))).status).toBe('requires_action');
+    await expect(payments.authorize(authorizeRequest('tok_timeout', 'f'))).rejects.toMatchObject({ code: 'ADAPTER_ERROR', retryable: true });
+    expect(await payments.retrieve({ idempotencyKey: 'f' })).toBeNull();
+    const strict = sandboxPayment({ unknownMethods: 'decline' });
+    expect((await strict.authorize(authorizeRequest('pm_whatever'))).failure?.code).toBe('invalid_payment_method');
+  });
+
+  it('completes 3-D Secure, and a replayed authorization reports the outcome', async () => {
+    const payments = sandboxPayment();
+    const pending = await payments.authorize(authorizeRequest('tok_3ds'));
+    await payments.completeAction(pending.paymentId);
+    expect(await payments.authorize(authorizeRequest('tok_3ds'))).toMatchObject({ paymentId: pending.paymentId, status: 'authorized', authorized: 5000 });
+  });
+
+  it('moves money once per key, even when the reply is lost', async () => {
+    const payments = sandboxPayment({ fault: (op, attempt) => (op === 'capture' && attempt === 1 ? 'late' : null) });
+    const p = await payments.authorize(authorizeRequest('tok_visa'));
+    const capture = { paymentId: p.paymentId, amount: 3000, idempotencyKey: 'ord_1:capture:1' };
+    await expect(payments.capture(capture)).rejects.toMatchObject({ retryable: true, details: { reason: 'timeout' } });
+    expect(await payments.capture(capture)).toMatchObject({ captured: 3000, status: 'captured' });
+    expect(payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+    expect(payments.payments()).toEqual([expect.objectContaining({ authorized: 5000, captured: 3000, refunded: 0 })]);
+  });
+
+  it('refuses a key reused for a different request', async () => {
+    const payments = sandboxPayment();
+    const p = await payments.authorize(authorizeRequest('tok_visa'));
+    await payments.capture({ paymentId: p.paymentId, amount: 1000, idempotencyKey: 'k' });
+    await expect(payments.capture({ paymentId: p.paymentId, amount: 2000, idempotencyKey: 'k' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_CONFLICT',
+    });
+  });
+
+  it('explains refusals in details', async () => {
+    const payments = sandboxPayment({ failures: { refund: 1 } });
+    const p = await payments.authorize(authorizeRequest('tok_visa'));
+    await payments.capture({ paymentId: p.paymentId, amount: 2000, idempotencyKey: 'c1' });
+    await expect(payments.refund({ paymentId: p.paymentId, amount: 100, idempotencyKey: 'r0' })).rejects.toMatchObject({ retryable: true });
+    await expect(payments.refund({ paymentId: p.paymentId, amount: 2500, idempotencyKey: 'r1' })).rejects.toMatchObject({
+      code: 'PAYMENT_FAILED',
+      details: { reason: 'exceeds_captured', captured: 2000, refunded: 0, requested: 2500 },
+    });
+    await expect(payments.capture({ paymentId: 'pay_nope', amount: 1, idempotencyKey: 'c2' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
