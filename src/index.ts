@@ -15,3 +15,41 @@ export type { TrackingBatchResult, TrackingResult, WebhookRequest } from './engi
 export type { DispatchOptions, DispatchResult } from './engine/outbox-dispatch.js';
 export type { SweepResult } from './engine/maintenance.js';
 export type { ReconcileDiscrepancy } from './engine/inventory-commands.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE,
+  readHeader,
+  SIGNATURE_HEADER,
+  signWebhook,
+  verifyWebhook,
+  type SignedWebhookRequest,
+  type SignWebhookInput,
+  type VerifyWebhookInput,
+  type WebhookSignatureFailure,
+} from './tracking/webhook-signature.js';
+export {
+  EASYPOST_TRACKING_STATUSES,
+  FINAL_TRACKING_STATUSES,
+  normalizeCarrierStatus,
+  SHIPPO_TRACKING_STATUSES,
+  type CarrierStatusMap,
+} from './tracking/carrier-status.js';
+export { allocate, allocationStrategies, findAllocationProblems, nearestFirst, validateAllocation } from './inventory/allocate.js';
+export type {
+  AllocatedLine,
+  Allocation,
+  AllocationFunction,
+  AllocationInput,
+  AllocationLine,
+  AllocationProblem,
+  AllocationStrategy,
+  LocationAssignment,
+} from './inventory/allocate.js';
+export { buildPickList, compareBins, parseBin, walkPathComparator } from './picking/pick-list.js';
+export type { BinAddress, PickList, PickListInput as BuildPickListInput, PickListRow, PickRequestShipment, PickRowShipment } from './picking/pick-list.js';
+export { cartonize, findCartonizeProblems, findLayoutProblems } from './packing/cartonize.js';
+export type { CartonizeOptions, CartonizeResult, PackItem, ParcelLayout, Placement, Size as PlacementSize } from './packing/cartonize.js';
+export { defaultBoxes } from './packing/default-boxes.js';
+export { packingSlip } from './packing/packing-slip.js';
+export type { PackingSlip, PackingSlipInput, PackingSlipLineInput, PackingSlipParcel, PackingSlipRow } from './packing/packing-slip.js';
+export { addBusinessDays, arrivalDay, rankRates } from './shipping/rate-shop.js';
+export type { RateSelection, RateSelectionContext } from './shipping/rate-shop.js';
