@@ -55,9 +55,9 @@ export interface IdempotencyRecord {
 export interface OrderWrite {
   /** The whole order as it should be stored (its `version` is the new version). */
   order: Order;
-  /** Unique lookup keys that resolve to this order (shipment ids, tracking numbers, return ids). Replaces the previous set. */
+  /** Unique lookup keys that resolve to this order (shipment ids, tracking numbers, return ids). Replaces the previous set; omitted keeps it. */
   keys?: string[];
-  /** Non-unique index tags (`backorder:SKU`, `pick:LOCATION`) for `listOrders({ tag })`. Replaces the previous set. */
+  /** Non-unique index tags (`backorder:SKU`, `pick:LOCATION`) for `listOrders({ tag })`. Replaces the previous set; omitted keeps it. */
   tags?: string[];
   /** Domain events appended to the order's history. */
   events?: DomainEvent[];
@@ -101,7 +101,8 @@ export interface ReserveRequest {
   /**
    * Makes the call idempotent: a repeated `opId` on the same reservation
    * returns it unchanged. Reserving into an existing reservation with a new
-   * `opId` adds the lines (a top-up, e.g. when a backorder is filled).
+   * `opId` adds the lines (a top-up, e.g. when a backorder is filled) and makes
+   * it active again; an `expired` reservation cannot be topped up (`INVALID_TRANSITION`).
    */
   opId: string;
   at: string;
