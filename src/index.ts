@@ -53,3 +53,4 @@ export { packingSlip } from './packing/packing-slip.js';
 export type { PackingSlip, PackingSlipInput, PackingSlipLineInput, PackingSlipParcel, PackingSlipRow } from './packing/packing-slip.js';
 export { addBusinessDays, arrivalDay, rankRates } from './shipping/rate-shop.js';
 export type { RateSelection, RateSelectionContext } from './shipping/rate-shop.js';
+export * from './machines/index.js';

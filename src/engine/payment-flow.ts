@@ -105,7 +105,7 @@ export async function recordAuthorized(ctx: EngineContext, order: Order, result:
       const backordered = next.lines.some((l) => l.backordered > 0);
       const events: DomainEvent[] = [
         ctx.event('payment.authorized', next.id, { amount: { amount: result.authorized, currency: result.amount.currency }, paymentId: result.paymentId }),
-        ...transitionOrder(ctx, next, { type: 'PAYMENT_AUTHORIZED', backordered }),
+        ...transitionOrder(ctx, next, { type: 'PAYMENT_AUTHORIZED', backordered, order: next }),
       ];
       const outbox = [...notify(ctx, next, 'order.confirmed', 'placed')];
       if (next.status === 'backordered') {
@@ -178,6 +178,21 @@ export async function voidAuthorization(ctx: EngineContext, order: Order): Promi
   return callAdapter('payment.void', ctx.policy.retry, () =>
     payments.void({ paymentId, idempotencyKey: `${order.id}:void` }),
   );
+}
+
+/**
+ * The provider's record of the order's current authorization attempt, when the
+ * order does not hold a live authorization (its answer may have been lost).
+ * Unlike {@link lookupByKey}, a failed lookup throws: callers must not act as if
+ * nothing was authorized when they could not find out.
+ */
+export async function findLostAuthorization(ctx: EngineContext, order: Order): Promise<PaymentResult | null> {
+  const payments = ctx.payments;
+  if (!payments?.capabilities.lookupByIdempotencyKey) return null;
+  const known = order.payment.status;
+  if (known === 'authorized' || known === 'captured' || known === 'partially_refunded' || known === 'refunded' || known === 'voided') return null;
+  const key = authorizeKey(order.id, order.payment.attempts);
+  return callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ idempotencyKey: key }));
 }
 
 /** Ask the provider what became of an authorization attempt whose answer was lost. */

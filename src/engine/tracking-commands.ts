@@ -69,7 +69,10 @@ export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Pr
     if (s.status !== from) {
       events.push(ctx.event('shipment.status_changed', next.id, { shipmentId: s.id, from, to: s.status }));
       events.push(...shipmentMilestone(ctx, next, s, event, outbox));
-      events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));
+      // A returned or cancelled order is final; late scans only update the shipment.
+      if (next.status !== 'returned' && next.status !== 'cancelled') {
+        events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));
+      }
     }
     return { order: next, events, outbox };
   });
