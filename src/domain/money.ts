@@ -76,13 +76,24 @@ export function multiplyMoney(a: Money, quantity: number): Money {
 
 /** Format money for people, e.g. `$19.99` or `¥1,500`. */
 export function formatMoney(m: Money, locale = 'en-US'): string {
-  const digits = minorUnitDigits(m.currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: m.currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(m.amount / 10 ** digits);
+  return currencyFormat(locale, m.currency).format(m.amount / 10 ** minorUnitDigits(m.currency));
+}
+
+// Building an Intl.NumberFormat costs far more than formatting with one, and
+// every notification formats a total: keep a few.
+const formats = new Map<string, Intl.NumberFormat>();
+const MAX_FORMATS = 64;
+
+function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const id = `${locale} ${currency}`;
+  let format = formats.get(id);
+  if (format === undefined) {
+    const digits = minorUnitDigits(currency);
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    if (formats.size >= MAX_FORMATS) formats.clear();
+    formats.set(id, format);
+  }
+  return format;
 }
 
 function assertSameCurrency(a: Money, b: Money): void {

@@ -2,10 +2,10 @@
 // unshipped remainder after a partial shipment. Labels are voided, held stock
 // released and money voided or refunded before the order records it.
 import { z } from 'zod';
-import { FulfillmentError, parseInput } from '../domain/errors.js';
+import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
-import type { Shipment } from '../domain/shipment.js';
+import type { Label, Rate, Shipment } from '../domain/shipment.js';
 import { applyOrderEvent } from '../machines/order.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
 import type { StockLine } from '../ports/storage.js';
@@ -15,7 +15,7 @@ import { notify } from './notifications.js';
 import { hasShipped } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
 import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
-import { refund, voidAuthorization } from './payment-flow.js';
+import { findLostAuthorization, refund, voidAuthorization } from './payment-flow.js';
 
 const cancelInputSchema = z.strictObject({ reason: z.string().min(1).max(500) });
 const OPEN_SHIPMENT: ReadonlySet<string> = new Set(['pending', 'picking', 'packed', 'label_purchased']);
@@ -32,9 +32,20 @@ export async function cancelOrder(ctx: EngineContext, orderId: string, raw: { re
 /** Shared by cancel and reservation expiry: undo everything not yet shipped. */
 export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: string, expired = false): Promise<Order> {
   const whole = !hasShipped(order);
+  if (whole && !expired) {
+    // An authorization whose answer was lost is still money held: find it so it is
+    // voided. (The expiry sweep has looked it up already, without failing the sweep.)
+    const lost = await findLostAuthorization(ctx, order);
+    if (lost && (lost.status === 'authorized' || lost.status === 'captured' || lost.status === 'requires_action')) {
+      order = { ...order, payment: { ...order.payment, paymentId: lost.paymentId, status: lost.status, authorized: lost.authorized, captured: lost.captured } };
+    }
+  }
   const open = order.shipments.filter((s) => OPEN_SHIPMENT.has(s.status));
 
-  for (const s of open) if (s.status === 'label_purchased') await voidLabel(ctx, s);
+  for (const s of open) {
+    if (s.status === 'label_purchased') await voidLabel(ctx, s);
+    else if (s.rate && !s.label) await voidUnsettledLabel(ctx, order, s, s.rate);
+  }
 
   if (order.reservationId) {
     const lines: StockLine[] | undefined = whole
@@ -54,12 +65,16 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
   const cancelledValue = open.reduce((n, s) => n + shipmentValue(order, s), 0) + backorderedValue(order);
   let voided = false;
   let refunded = 0;
+  const paymentId = order.payment.paymentId;
   if (whole) {
     voided = (await voidAuthorization(ctx, order)) !== null;
     const result = await refund(ctx, order, order.payment.captured - order.payment.refunded, `${order.id}:refund:cancel`, reason);
     refunded = result ? result.refunded - order.payment.refunded : 0;
   } else if (order.payment.captured > 0) {
-    const result = await refund(ctx, order, cancelledValue, `${order.id}:refund:cancel-remaining`, reason);
+    // Funds still authorized but never captured already cover cancelled units
+    // (capture on ship); only a charge beyond that goes back to the customer.
+    const uncaptured = Math.max(0, order.payment.authorized - order.payment.captured);
+    const result = await refund(ctx, order, cancelledValue - uncaptured, `${order.id}:refund:cancel-remaining`, reason);
     refunded = result ? result.refunded - order.payment.refunded : 0;
   }
 
@@ -84,7 +99,7 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
       line.backordered = 0;
     }
     if (voided) {
-      next.payment = { ...next.payment, status: 'voided' };
+      next.payment = { ...next.payment, paymentId, status: 'voided' };
       if (next.payment.paymentId) events.push(ctx.event('payment.voided', next.id, { paymentId: next.payment.paymentId }));
     }
     if (refunded > 0) {
@@ -107,6 +122,56 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
     }
     return { order: next, events, outbox };
   }, order);
+}
+
+/**
+ * Buy the label for `rate` under the shipment's key for that rate. Repeating
+ * it returns the label already bought, which is also how a purchase whose
+ * answer was lost is found again.
+ */
+export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shipment, rate: Rate): Promise<Label> {
+  const carrier = ctx.carriers.get(rate.carrierId);
+  const location = ctx.locations.get(shipment.locationId);
+  if (!carrier || !location) {
+    throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${rate.carrierId} or location ${shipment.locationId} is not configured`);
+  }
+  let calls = 0;
+  try {
+    return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, () => {
+      calls++;
+      return carrier.createShipment({
+        shipmentId: shipment.id,
+        rate,
+        from: location.address,
+        to: order.shippingAddress,
+        parcels: shipment.parcels,
+        idempotencyKey: `${shipment.id}:label:${rate.carrierId}:${rate.service}`,
+        reference: order.reference ?? order.id,
+      });
+    });
+  } catch (err) {
+    // After an unanswered attempt, a refusal does not prove that no label was bought.
+    if (calls > 1 && isFulfillmentError(err) && !err.retryable) {
+      throw new FulfillmentError('CARRIER_ERROR', err.message, { cause: err, retryable: true, details: err.details });
+    }
+    throw err;
+  }
+}
+
+/**
+ * A shipment whose label purchase went unanswered may own a label: ask again
+ * under the same key and void what comes back. A carrier that refuses outright
+ * has nothing to give back, so the cancellation goes on.
+ */
+async function voidUnsettledLabel(ctx: EngineContext, order: Order, shipment: Shipment, rate: Rate): Promise<void> {
+  let label: Label;
+  try {
+    label = await issueLabel(ctx, order, shipment, rate);
+  } catch (err) {
+    if (isFulfillmentError(err) && !err.retryable) return;
+    throw err;
+  }
+  await voidLabel(ctx, { ...shipment, rate, label });
 }
 
 /** Void a bought but unused label; a carrier that refuses leaves the label cost as spent. */

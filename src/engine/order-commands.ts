@@ -9,7 +9,7 @@ import type { Page } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { transitionOrder } from './order-transition.js';
 import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
-import { authorizeOrder } from './payment-flow.js';
+import { authorizeOrder, findLostAuthorization, recordAuthorized } from './payment-flow.js';
 
 const listSchema = z.strictObject({
   status: orderStatusSchema.optional(),
@@ -66,7 +66,14 @@ export function releaseHold(ctx: EngineContext, id: string): Promise<Order> {
  */
 export async function retryPayment(ctx: EngineContext, id: string, raw: PaymentInput): Promise<Order> {
   const payment = parseInput(paymentInputSchema, raw, 'payment');
-  const order = await mutateOrder(ctx, parseInput(idSchema, id, 'order id'), (current) => {
+  const before = await loadOrder(ctx, parseInput(idSchema, id, 'order id'));
+  if (before.status === 'payment_failed') {
+    // The last attempt may have gone through with its answer lost: use it rather
+    // than authorize a second time and leave the first one hanging.
+    const lost = await findLostAuthorization(ctx, before);
+    if (lost && (lost.status === 'authorized' || lost.status === 'captured')) return recordAuthorized(ctx, before, lost);
+  }
+  const order = await mutateOrder(ctx, before.id, (current) => {
     if (current.status !== 'payment_failed') {
       throw new FulfillmentError('INVALID_TRANSITION', `Order ${current.id} is ${current.status}; only payment_failed orders can retry payment`, {
         details: { status: current.status, event: 'RETRY_PAYMENT' },

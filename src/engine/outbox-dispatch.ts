@@ -66,7 +66,10 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
     result.delivered++;
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    const permanent = isFulfillmentError(err) && !err.retryable && err.code !== 'ADAPTER_ERROR';
+    // The notifier port: a FulfillmentError marked not retryable parks at once;
+    // any other throw (wrapped by callAdapter as ADAPTER_ERROR with the original as cause) is retried.
+    const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
+    const permanent = isFulfillmentError(err) && !err.retryable && !wrapped;
     if (permanent || message.attempts >= ctx.policy.outboxMaxAttempts) {
       await ctx.storage.failOutbox(message.id, { error, retryAt: null });
       result.parked++;

@@ -12,7 +12,7 @@ import { notify } from './notifications.js';
 import { pickTag } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
 import { cloneOrder, mutateOrder } from './order-writer.js';
-import { refund } from './payment-flow.js';
+import { refund, voidAuthorization } from './payment-flow.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
 const pickListSchema = z.strictObject({
@@ -102,11 +102,24 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
       at: ctx.nowIso(),
     });
   }
+  // Nothing picked and nothing else left to ship: the whole order ends here, so
+  // the money goes back in full (shipping included) or the authorization is voided.
+  const endsOrder =
+    shorts.length > 0 &&
+    !backorder &&
+    [...pickedBySku.values()].every((n) => n === 0) &&
+    order.shipments.every((s) => s.id === shipmentId || s.status === 'cancelled') &&
+    order.lines.every((l) => l.backordered === 0);
   if (shorts.length && !backorder && order.payment.captured > 0) {
-    const value = shorts.reduce((n, s) => n + (order.lines.find((l) => l.sku === s.sku)?.unitPrice.amount ?? 0) * s.quantity, 0);
+    // Funds authorized but not captured yet (capture on ship) already cover the missing units.
+    const uncaptured = Math.max(0, order.payment.authorized - order.payment.captured);
+    const value = endsOrder
+      ? order.payment.captured - order.payment.refunded
+      : shorts.reduce((n, s) => n + (order.lines.find((l) => l.sku === s.sku)?.unitPrice.amount ?? 0) * s.quantity, 0) - uncaptured;
     const result = await refund(ctx, order, value, `${order.id}:refund:short:${shipmentId}`, 'short pick');
     refunded = result ? result.refunded - order.payment.refunded : 0;
   }
+  const voided = endsOrder ? (await voidAuthorization(ctx, order)) !== null : false;
 
   const updated = await mutateOrder(ctx, order.id, (current) => {
     const next = cloneOrder(current);
@@ -149,6 +162,11 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
       }
       if (next.shipments.every((x) => x.status === 'cancelled') && next.lines.every((l) => l.backordered === 0)) {
         next.cancellation = { reason: 'nothing could be picked', at: ctx.nowIso() };
+        const paymentId = next.payment.paymentId;
+        if (voided && paymentId) {
+          next.payment = { ...next.payment, status: 'voided' };
+          events.push(ctx.event('payment.voided', next.id, { paymentId }));
+        }
         events.push(...transitionOrder(ctx, next, { type: 'CANCEL', reason: 'nothing could be picked' }));
       } else {
         events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));

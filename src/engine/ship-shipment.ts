@@ -11,7 +11,7 @@ import { applyShipmentEvent } from '../machines/shipment.js';
 import type { CarrierMessage, RateRequest } from '../ports/carrier.js';
 import { rankRates } from '../shipping/rate-shop.js';
 import { callAdapter } from './adapter-call.js';
-import { voidLabel, shipmentValue } from './cancel-order.js';
+import { issueLabel, shipmentValue, voidLabel } from './cancel-order.js';
 import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
@@ -171,33 +171,48 @@ async function buyLabel(ctx: EngineContext, order: Order, shipment: Shipment, in
     deliverBy: order.shippingPreference.deliverBy,
     now: ctx.clock.now(),
   });
-  if (ranked.length === 0) {
+  // A purchase whose outcome is unknown goes first, under its own key: if the
+  // carrier did buy that label, this returns it instead of buying a second one.
+  const unsettled = shipment.label === null ? shipment.rate : null;
+  const candidates = unsettled
+    ? [unsettled, ...ranked.filter((r) => r.carrierId !== unsettled.carrierId || r.service !== unsettled.service)]
+    : ranked;
+  if (candidates.length === 0) {
     throw new FulfillmentError('NO_RATES', `No carrier offered a rate for shipment ${shipment.id}`, { details: { messages } });
   }
   const failures: { carrierId: string; service: string; message: string }[] = [];
-  for (const rate of ranked) {
-    const carrier = ctx.carriers.get(rate.carrierId);
-    if (!carrier) continue;
+  for (const rate of candidates) {
+    if (!ctx.carriers.has(rate.carrierId)) continue;
     try {
-      const label = await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, () =>
-        carrier.createShipment({
-          shipmentId: shipment.id,
-          rate,
-          from: location.address,
-          to: order.shippingAddress,
-          parcels: shipment.parcels,
-          idempotencyKey: `${shipment.id}:label:${rate.carrierId}:${rate.service}`,
-          reference: order.reference ?? order.id,
-        }),
-      );
-      return { rate, label };
+      return { rate, label: await issueLabel(ctx, order, shipment, rate) };
     } catch (err) {
       if (!isFulfillmentError(err)) throw err;
       failures.push({ carrierId: rate.carrierId, service: rate.service, message: (err as CarrierError).message });
+      if (err.retryable || rate === unsettled) {
+        // Timed out or unavailable: the label may exist (and a refusal of an earlier
+        // unanswered purchase does not prove otherwise). Falling back could buy a
+        // second one, so remember this rate and let the caller retry ship() later.
+        await rememberUnsettledRate(ctx, order.id, shipment.id, rate);
+        throw new FulfillmentError('CARRIER_ERROR', `Carrier ${rate.carrierId} did not issue a label for shipment ${shipment.id}; retry later`, {
+          details: { failures, messages, unsettled: rate },
+          retryable: true,
+          cause: err,
+        });
+      }
     }
   }
-  throw new FulfillmentError('CARRIER_ERROR', `Every carrier failed to issue a label for shipment ${shipment.id}`, {
+  throw new FulfillmentError('CARRIER_ERROR', `Every carrier refused to issue a label for shipment ${shipment.id}`, {
     details: { failures, messages },
-    retryable: true,
+    retryable: false,
+  });
+}
+
+async function rememberUnsettledRate(ctx: EngineContext, orderId: string, shipmentId: string, rate: Rate): Promise<void> {
+  await mutateOrder(ctx, orderId, (current) => {
+    const s = findShipment(current, shipmentId);
+    if (s.status !== 'packed' || s.label !== null) return null;
+    const next = cloneOrder(current);
+    findShipment(next, shipmentId).rate = rate;
+    return { order: next };
   });
 }

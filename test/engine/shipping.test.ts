@@ -1,0 +1,214 @@
+// Step 6, shipping: rate shopping across carriers, label fallback, refusals
+// that leave the shipment packed, and resumable label-then-capture.
+import { describe, expect, it } from 'vitest';
+import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import type { FulfillmentConfig } from '../../src/index.js';
+import { fakeClock } from '../../src/testing/fake-clock.js';
+import { type ShopAdapters, expectCode, flatRateCarrier, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';
+
+/** A shop with one packed shipment of 2 mugs at east. */
+async function packedShop(
+  overrides: (clock: ReturnType<typeof fakeClock>) => Partial<FulfillmentConfig> = () => ({}),
+  orderExtra = {},
+  adapters: ShopAdapters = {},
+) {
+  const clock = fakeClock('2026-03-02T09:00:00.000Z');
+  const shop = makeShop({ clock, ...overrides(clock) }, adapters);
+  await stock(shop.ff, 'east', { MUG: 5 });
+  const order = await shop.ff.orders.place(orderFor({ MUG: 2 }, orderExtra));
+  const shipmentId = shipmentOf(order).id;
+  await shop.ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 2 }] });
+  await shop.ff.fulfillment.pack(shipmentId);
+  return { ...shop, clock, order, shipmentId };
+}
+
+describe('rate shopping', () => {
+  it("'cheapest' buys the cheapest rate across carriers", async () => {
+    const { ff, shipmentId } = await packedShop((clock) => ({
+      carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
+      policy: { rateSelection: 'cheapest' },
+    }));
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.rate).toMatchObject({ carrierId: 'budget-co', service: 'ground', amount: { amount: 300 } });
+    expect(shipped.label?.trackingNumber).toMatch(/^TR/);
+  });
+
+  it("'fastest' buys the fastest service even when it costs more", async () => {
+    const { ff, shipmentId } = await packedShop((clock) => ({
+      carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
+      policy: { rateSelection: 'fastest' },
+    }));
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', speed: 'overnight' });
+  });
+
+  it("'cheapest' never goes slower than the speed the customer chose", async () => {
+    const { ff, shipmentId } = await packedShop(
+      (clock) => ({ carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)] }),
+      { shipping: { speed: 'express' } },
+    );
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', speed: 'express' });
+  });
+
+  it('an explicit carrier and service are honoured', async () => {
+    const { ff, shipmentId } = await packedShop((clock) => ({
+      carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
+    }));
+    const shipped = await ff.fulfillment.ship(shipmentId, { carrier: 'fast-co', service: 'sandbox_express' });
+    expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', service: 'sandbox_express' });
+  });
+});
+
+describe('label purchase failures', () => {
+  it('falls back to the next rate when a carrier refuses the label', async () => {
+    const { ff, shipmentId } = await packedShop((clock) => ({
+      carriers: [
+        sandboxCarrier({ id: 'picky-co', clock, fault: (op) => (op === 'createShipment' ? 'rejected' : null) }),
+        flatRateCarrier('pricey-co', 5000, clock),
+      ],
+    }));
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.status).toBe('shipped');
+    expect(shipped.rate).toMatchObject({ carrierId: 'pricey-co', amount: { amount: 5000 } });
+  });
+
+  it('CARRIER_ERROR when every carrier refuses; the shipment stays packed and stock stays held', async () => {
+    const { ff, shipmentId, order, payments } = await packedShop((clock) => ({
+      carriers: [
+        sandboxCarrier({ id: 'picky-co', clock, fault: (op) => (op === 'createShipment' ? 'rejected' : null) }),
+        sandboxCarrier({ id: 'fussy-co', clock, fault: (op) => (op === 'createShipment' ? 'rejected' : null) }),
+      ],
+    }));
+    const error = await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
+    expect(new Set((error.details.failures as { carrierId: string }[]).map((f) => f.carrierId))).toEqual(new Set(['picky-co', 'fussy-co']));
+    const after = await reload(ff, order.id);
+    expect(shipmentOf(after)).toMatchObject({ status: 'packed', label: null });
+    expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 5, reserved: 2 });
+    expect(payments.ledger().some((e) => e.operation === 'capture')).toBe(false);
+  });
+
+  it('a carrier that is down is CARRIER_ERROR (retryable) without falling back, since its label may exist', async () => {
+    const backup = flatRateCarrier('backup-co', 5000);
+    const { ff, shipmentId, order } = await packedShop((clock) => ({
+      carriers: [sandboxCarrier({ id: 'down-co', clock, failures: { createShipment: 'always' } }), backup],
+    }));
+    const error = await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(shipmentOf(await reload(ff, order.id))).toMatchObject({ status: 'packed', label: null });
+    expect(await backup.track('TR00000001')).toEqual([]); // nothing bought elsewhere
+  });
+
+  it('a label bought but answered too late is found again by the retry, not bought twice', async () => {
+    const backup = flatRateCarrier('backup-co', 5000);
+    let lossy: ReturnType<typeof sandboxCarrier> | undefined;
+    const { ff, shipmentId } = await packedShop((clock) => {
+      lossy = sandboxCarrier({ clock, fault: (op, attempt) => (op === 'createShipment' && attempt <= 3 ? 'late' : null) });
+      return { carriers: [lossy, backup] };
+    });
+    await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
+    expect(lossy?.labels()).toHaveLength(1);
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.status).toBe('shipped');
+    expect(shipped.label?.trackingNumber).toBe(lossy?.labels()[0]?.trackingNumber);
+    expect(lossy?.labels()).toHaveLength(1);
+    expect(await backup.track('TR00000001')).toEqual([]);
+  });
+
+  it('cancelling after a purchase whose answer was lost voids the label the carrier did sell', async () => {
+    const { ff, shipmentId, order, carrier } = await packedShop(undefined, {}, {
+      carrier: { fault: (op, attempt) => (op === 'createShipment' && attempt <= 3 ? 'late' : null) },
+    });
+    await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
+    expect(carrier.labels()).toHaveLength(1);
+    await ff.orders.cancel(order.id, { reason: 'customer changed mind' });
+    const tn = carrier.labels()[0]!.trackingNumber;
+    expect(carrier.schedule(tn).map((e) => e.status)).toContain('cancelled');
+    expect(carrier.labels()).toHaveLength(1);
+  });
+
+  it('NO_RATES when no carrier serves the destination, with the carriers’ messages', async () => {
+    const { ff, shipmentId, order } = await packedShop((clock) => ({ carriers: [sandboxCarrier({ clock, destinations: ['CA'] })] }));
+    const error = await expectCode(ff.fulfillment.ship(shipmentId), 'NO_RATES');
+    expect(error.details.messages).toEqual([expect.objectContaining({ code: 'NO_SERVICE_TO_DESTINATION' })]);
+    expect(shipmentOf(await reload(ff, order.id)).status).toBe('packed');
+  });
+
+  it('NO_RATES names a carrier whose rate request failed', async () => {
+    const { ff, shipmentId } = await packedShop((clock) => ({ carriers: [sandboxCarrier({ clock, failures: { getRates: 'always' } })] }));
+    const error = await expectCode(ff.fulfillment.ship(shipmentId), 'NO_RATES');
+    expect(error.details.messages).toEqual([expect.objectContaining({ code: 'RATE_REQUEST_FAILED' })]);
+  });
+
+  it('a shipment that is not packed cannot ship', async () => {
+    const { ff } = makeShop();
+    await stock(ff, 'east', { MUG: 5 });
+    const order = await ff.orders.place(orderFor({ MUG: 1 }));
+    await expectCode(ff.fulfillment.ship(shipmentOf(order).id), 'INVALID_TRANSITION');
+  });
+});
+
+describe('shipping once', () => {
+  it('shipping twice is INVALID_TRANSITION and the carrier sold exactly one label', async () => {
+    const { ff, shipmentId, carrier, payments } = await packedShop();
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.status).toBe('shipped');
+    await expectCode(ff.fulfillment.ship(shipmentId), 'INVALID_TRANSITION');
+    expect(carrier.labels()).toHaveLength(1);
+    expect(payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+  });
+
+  it('concurrent ship calls buy one label and capture once', async () => {
+    const { ff, shipmentId, carrier, payments } = await packedShop();
+    const outcomes = await Promise.allSettled([ff.fulfillment.ship(shipmentId), ff.fulfillment.ship(shipmentId)]);
+    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+    expect(carrier.labels()).toHaveLength(1);
+    expect(payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+  });
+
+  it('a capture failure after the label leaves label_purchased; a retry resumes without a second label or capture', async () => {
+    const { ff, shipmentId, order, carrier, payments } = await packedShop(undefined, {}, { payment: { failures: { capture: 3 } } });
+    await expectCode(ff.fulfillment.ship(shipmentId), 'ADAPTER_ERROR');
+    const stuck = shipmentOf(await reload(ff, order.id));
+    expect(stuck.status).toBe('label_purchased');
+    expect(stuck.label).not.toBeNull();
+    expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 5, reserved: 2 });
+
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.status).toBe('shipped');
+    expect(shipped.label?.trackingNumber).toBe(stuck.label?.trackingNumber);
+    expect(carrier.labels()).toHaveLength(1);
+    const pay = payments.ledger().filter((e) => e.operation === 'capture');
+    expect(pay.map((e) => e.amount)).toEqual([2000]);
+    expect((await reload(ff, order.id)).payment).toMatchObject({ status: 'captured', captured: 2000 });
+  });
+
+  it('a capture whose reply was lost is retried under its key and charged once', async () => {
+    const { ff, shipmentId, payments } = await packedShop(undefined, {}, {
+      payment: { fault: (op, attempt) => (op === 'capture' && attempt === 1 ? 'late' : null) },
+    });
+    await ff.fulfillment.ship(shipmentId);
+    const captures = payments.ledger().filter((e) => e.operation === 'capture');
+    expect(captures).toHaveLength(1);
+  });
+
+  it('commits the stock: on-hand and reserved both fall, and the ledger says so', async () => {
+    const { ff, shipmentId } = await packedShop();
+    expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
+    await ff.fulfillment.ship(shipmentId);
+    expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+    const committed = (await ff.inventory.ledger('MUG')).filter((m) => m.type === 'committed');
+    expect(committed).toEqual([expect.objectContaining({ onHandDelta: -2, reservedDelta: -2 })]);
+    expect(await ff.inventory.reconcile()).toEqual([]);
+  });
+
+  it('announces the shipment with its tracking link once', async () => {
+    const { ff, shipmentId, notifier } = await packedShop();
+    const shipped = await ff.fulfillment.ship(shipmentId);
+    await ff.outbox.dispatch();
+    await ff.outbox.dispatch();
+    const sent = notifier.sent({ template: 'shipment.shipped' });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.data).toMatchObject({ trackingNumber: shipped.label?.trackingNumber, shipmentId });
+  });
+});
