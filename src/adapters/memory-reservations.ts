@@ -126,6 +126,13 @@ export class MemoryReservations {
   }
 
   setExpiry(reservationId: string, expiresAt: string | null): Reservation {
+    this.prepareExpiry({ reservationId, expiresAt })();
+    return reservationView(this.reservations.get(reservationId) as HeldReservation);
+  }
+
+  /** Check a re-timing now; the returned function applies it and cannot fail. */
+  prepareExpiry(change: { reservationId: string; expiresAt: string | null }): () => void {
+    const { reservationId, expiresAt } = change;
     if (expiresAt !== null) instantMillis(expiresAt, 'expiresAt');
     const reservation = this.reservations.get(reservationId);
     if (reservation === undefined) throw new FulfillmentError('NOT_FOUND', `Reservation ${reservationId} not found`, { details: { reservationId } });
@@ -134,9 +141,10 @@ export class MemoryReservations {
         details: { reservationId, status: reservation.status },
       });
     }
-    reservation.expiresAt = expiresAt;
-    this.scheduleExpiry(reservation);
-    return reservationView(reservation);
+    return () => {
+      reservation.expiresAt = expiresAt;
+      this.scheduleExpiry(reservation);
+    };
   }
 
   get(id: string): Reservation | null {

@@ -72,11 +72,15 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     },
     async createOrder(write) {
       open();
+      const retime = write.reservationExpiry ? reservations.prepareExpiry(write.reservationExpiry) : null;
       orders.create(write);
+      retime?.();
     },
     async updateOrder(write, expectedVersion) {
       open();
+      const retime = write.reservationExpiry ? reservations.prepareExpiry(write.reservationExpiry) : null;
       orders.update(write, expectedVersion);
+      retime?.();
     },
     async findOrderId(key) {
       open();

@@ -5,7 +5,7 @@ import type { Order } from '../domain/order.js';
 import type { EngineContext } from './context.js';
 import { backorderTag } from './order-index.js';
 import { transitionOrder } from './order-transition.js';
-import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
+import { loadOrder, mutateOrder } from './order-writer.js';
 import { buildShipments } from './place-order.js';
 import { allocateAndReserve } from './stock-allocation.js';
 
@@ -54,7 +54,7 @@ export async function fillOrderBackorders(ctx: EngineContext, orderId: string, p
       order.id,
       (current) => {
         if (current.version !== order.version) throw new StaleFill();
-        const next = cloneOrder(current);
+        const next = current;
         next.reservationId = reservationId;
         const events: DomainEvent[] = [];
         for (const shipment of buildShipments(ctx, next.id, hold.allocation, ctx.nowIso())) {

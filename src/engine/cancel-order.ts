@@ -14,7 +14,7 @@ import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
 import { hasShipped } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
-import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
+import { loadOrder, mutateOrder } from './order-writer.js';
 import { findLostAuthorization, refund, voidAuthorization } from './payment-flow.js';
 
 const cancelInputSchema = z.strictObject({ reason: z.string().min(1).max(500) });
@@ -80,7 +80,7 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
 
   return mutateOrder(ctx, order.id, (current) => {
     if (current.status === 'cancelled') return null;
-    const next = cloneOrder(current);
+    const next = current;
     const events: DomainEvent[] = [];
     const cancelledUnits: { sku: string; quantity: number }[] = [];
     for (const s of next.shipments) {

@@ -2,6 +2,7 @@
 // pending by a crash mid-payment are completed or cancelled.
 import type { Order } from '../domain/order.js';
 import { cancelUnshipped } from './cancel-order.js';
+import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { authorizeKey, lookupByKey, recordAuthorized } from './payment-flow.js';
 
@@ -13,19 +14,25 @@ export interface SweepResult {
   cancelled: number;
   /** Orders found paid after a lost payment answer. */
   recovered: number;
+  /** Authorizations voided because their order was never stored. */
+  voided: number;
 }
 
 const UNPAID: ReadonlySet<string> = new Set(['pending_payment', 'payment_failed']);
 
 /** Expire lapsed reservations and settle stale unpaid orders. Safe to run from several processes. */
 export async function sweep(ctx: EngineContext): Promise<SweepResult> {
-  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0 };
+  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0, voided: 0 };
   const now = ctx.clock.now();
   const expired = await ctx.storage.expireReservations({ now: now.toISOString(), limit: 1000 });
   result.expired = expired.length;
   for (const reservation of expired) {
     const order = await ctx.storage.getOrder(reservation.orderId);
-    if (!order) continue; // a crash before the order was stored: the stock is back, nothing else to do
+    if (!order) {
+      // A crash before the order was stored: the stock is back; money may not be.
+      if (await voidOrphanAuthorization(ctx, reservation.orderId)) result.voided++;
+      continue;
+    }
     if (await settle(ctx, order, true)) result.cancelled++;
     else result.recovered++;
   }
@@ -59,6 +66,16 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
     }
   }
   await cancelUnshipped(ctx, order, 'reservation expired before payment', true);
+  return true;
+}
+
+/** Void the first-attempt authorization of an order that was never stored. */
+async function voidOrphanAuthorization(ctx: EngineContext, orderId: string): Promise<boolean> {
+  const payments = ctx.payments;
+  if (!payments) return false;
+  const found = await lookupByKey(ctx, payments, authorizeKey(orderId, 1));
+  if (!found || (found.status !== 'authorized' && found.status !== 'requires_action')) return false;
+  await callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }));
   return true;
 }
 

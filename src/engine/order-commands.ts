@@ -8,7 +8,7 @@ import { orderStatusSchema } from '../domain/status.js';
 import type { Page } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { transitionOrder } from './order-transition.js';
-import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
+import { loadOrder, mutateOrder } from './order-writer.js';
 import { authorizeOrder, findLostAuthorization, recordAuthorized } from './payment-flow.js';
 
 const listSchema = z.strictObject({
@@ -43,7 +43,7 @@ export async function orderHistory(ctx: EngineContext, id: string): Promise<Doma
 export function holdOrder(ctx: EngineContext, id: string, raw: { reason: string }): Promise<Order> {
   const { reason } = parseInput(holdSchema, raw, 'hold');
   return mutateOrder(ctx, id, (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const events = transitionOrder(ctx, next, { type: 'HOLD', reason });
     next.hold = { reason, since: ctx.nowIso() };
     return { order: next, events };
@@ -53,7 +53,7 @@ export function holdOrder(ctx: EngineContext, id: string, raw: { reason: string 
 /** `orders.releaseHold`: resume where the order was. */
 export function releaseHold(ctx: EngineContext, id: string): Promise<Order> {
   return mutateOrder(ctx, parseInput(idSchema, id, 'order id'), (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const events = transitionOrder(ctx, next, { type: 'RELEASE_HOLD' });
     return { order: next, events };
   });
@@ -79,7 +79,7 @@ export async function retryPayment(ctx: EngineContext, id: string, raw: PaymentI
         details: { status: current.status, event: 'RETRY_PAYMENT' },
       });
     }
-    const next = cloneOrder(current);
+    const next = current;
     next.payment = { ...next.payment, method: payment.method, attempts: next.payment.attempts + 1 };
     return { order: next };
   });

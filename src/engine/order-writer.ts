@@ -3,7 +3,7 @@
 import type { DomainEvent } from '../domain/events.js';
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
-import type { OutboxMessageInput } from '../ports/storage.js';
+import type { OrderWrite, OutboxMessageInput } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { orderKeys, orderTags } from './order-index.js';
 
@@ -12,6 +12,8 @@ export interface OrderChange {
   order: Order;
   events?: DomainEvent[];
   outbox?: OutboxMessageInput[];
+  /** Reservation re-timing that must land with the order write. */
+  reservationExpiry?: OrderWrite['reservationExpiry'];
 }
 
 const MAX_ATTEMPTS = 8;
@@ -24,8 +26,12 @@ export async function loadOrder(ctx: EngineContext, orderId: string): Promise<Or
 }
 
 /**
- * Apply `mutate` to the current order and store the result. The mutator may
- * run more than once (after a conflict) and must not call adapters.
+ * Apply `mutate` to the current order and store the result. The mutator gets
+ * a private copy (storage hands out copies) that it edits in place and
+ * returns as `order`; it returns `null`, before editing anything, when there
+ * is nothing to write. It may run more than once (after a conflict) and must
+ * not call adapters. A `preloaded` order is edited in place: callers pass one
+ * only when they are done with it.
  */
 export async function mutateOrder(
   ctx: EngineContext,
@@ -40,7 +46,14 @@ export async function mutateOrder(
     const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
     try {
       await ctx.storage.updateOrder(
-        { order: next, keys: orderKeys(next), tags: orderTags(next), events: change.events, outbox: change.outbox },
+        {
+          order: next,
+          keys: orderKeys(next),
+          tags: orderTags(next),
+          events: change.events,
+          outbox: change.outbox,
+          reservationExpiry: change.reservationExpiry,
+        },
         current.version,
       );
       if (change.events?.length) ctx.bus.emit(change.events);
@@ -50,9 +63,4 @@ export async function mutateOrder(
       current = await loadOrder(ctx, orderId);
     }
   }
-}
-
-/** Deep-copy an order so a mutator can edit it freely. */
-export function cloneOrder(order: Order): Order {
-  return structuredClone(order);
 }

@@ -8,7 +8,7 @@ import { applyShipmentEvent } from '../machines/shipment.js';
 import { cartonize } from '../packing/cartonize.js';
 import { type PackingSlip, packingSlip } from '../packing/packing-slip.js';
 import type { EngineContext } from './context.js';
-import { cloneOrder, mutateOrder } from './order-writer.js';
+import { mutateOrder } from './order-writer.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
 const packSchema = z.strictObject({ parcels: z.array(parcelSchema).min(1).optional() });
@@ -37,7 +37,7 @@ export async function packShipment(ctx: EngineContext, shipmentId: string, raw: 
   }
   const parcels: Parcel[] = input.parcels ?? cartonizeShipment(ctx, order, shipment);
   const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const s = findShipment(next, shipmentId);
     if (s.status === 'pending') s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
     s.status = applyShipmentEvent(s.status, { type: 'PACK' }).status;

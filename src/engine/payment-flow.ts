@@ -1,14 +1,16 @@
 // Authorize, capture, void and refund through the payment adapter, recording
 // each outcome on the order. Idempotency keys derive from order, operation and
 // attempt, so a retried call never charges twice.
-import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
+import { FulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
+import type { OrderStatus } from '../domain/status.js';
 import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
+import type { OutboxMessageInput } from '../ports/storage.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
-import { cloneOrder, mutateOrder } from './order-writer.js';
+import { mutateOrder } from './order-writer.js';
 import { transitionOrder } from './order-transition.js';
 
 /** The configured payment adapter, or `CONFIGURATION_ERROR`. */
@@ -20,12 +22,14 @@ export function requirePayments(ctx: EngineContext): PaymentAdapter {
 /** Key of the n-th authorization attempt of an order. */
 export const authorizeKey = (orderId: string, attempt: number): string => `${orderId}:authorize:${attempt}`;
 
-/**
- * Authorize the order's current attempt and move the order on: to
- * processing/backordered, to payment_failed on a decline or fault, or leave it
- * pending when the provider needs action.
- */
-export async function authorizeOrder(ctx: EngineContext, order: Order): Promise<Order> {
+/** What one authorization attempt came to. */
+export type AuthorizationOutcome =
+  | { kind: 'authorized'; result: PaymentResult }
+  | { kind: 'requires_action'; result: PaymentResult }
+  | { kind: 'failed'; failure: { code: string; message: string }; paymentId: string | null };
+
+/** Ask the provider to authorize the order's current attempt. Never throws for a decline or a fault. */
+export async function requestAuthorization(ctx: EngineContext, order: Order): Promise<AuthorizationOutcome> {
   const payments = requirePayments(ctx);
   const key = authorizeKey(order.id, order.payment.attempts);
   let result: PaymentResult | null = null;
@@ -45,89 +49,113 @@ export async function authorizeOrder(ctx: EngineContext, order: Order): Promise<
     // The provider may have authorized before the failure reached us.
     result = await lookupByKey(ctx, payments, key);
   }
-
-  if (result && (result.status === 'authorized' || result.status === 'captured')) {
-    return recordAuthorized(ctx, order, result);
-  }
-  if (result && result.status === 'requires_action') {
-    const authorized = result;
-    return mutateOrder(
-      ctx,
-      order.id,
-      (current) => {
-        if (current.status !== 'pending_payment' && current.status !== 'payment_failed') return null;
-        const next = cloneOrder(current);
-        next.payment = { ...next.payment, status: 'requires_action', paymentId: authorized.paymentId, lastError: null };
-        const events = next.status === 'pending_payment' ? transitionOrder(ctx, next, { type: 'PAYMENT_REQUIRES_ACTION' }) : [];
-        return { order: next, events };
-      },
-    );
-  }
-
-  const failure = result?.failure ?? { code: fault?.code ?? 'PAYMENT_FAILED', message: fault?.message ?? 'Payment failed' };
-  return mutateOrder(ctx, order.id, (current) => {
-    if (current.status !== 'pending_payment' && current.status !== 'payment_failed') return null;
-    const next = cloneOrder(current);
-    next.payment = { ...next.payment, status: 'failed', paymentId: result?.paymentId ?? next.payment.paymentId, lastError: failure };
-    const events: DomainEvent[] = [
-      ...transitionOrder(ctx, next, { type: 'PAYMENT_DECLINED', code: failure.code, message: failure.message }),
-      ctx.event('order.payment_failed', next.id, { ...failure, attempt: next.payment.attempts }),
-    ];
-    const outbox = notify(ctx, next, 'order.payment_failed', String(next.payment.attempts), { reason: failure.message });
-    return { order: next, events, outbox };
-  });
+  if (result && (result.status === 'authorized' || result.status === 'captured')) return { kind: 'authorized', result };
+  if (result && result.status === 'requires_action') return { kind: 'requires_action', result };
+  return {
+    kind: 'failed',
+    failure: result?.failure ?? { code: fault?.code ?? 'PAYMENT_FAILED', message: fault?.message ?? 'Payment failed' },
+    paymentId: result?.paymentId ?? null,
+  };
 }
 
-/** Record a successful authorization (from a call, a lookup or a webhook). */
-export async function recordAuthorized(ctx: EngineContext, order: Order, result: PaymentResult): Promise<Order> {
-  // Stop the unpaid-hold clock before the order says paid; a crash in between
-  // is healed by the stale-payment sweep, which finds the authorization.
-  if (order.reservationId) {
-    try {
-      await ctx.storage.setReservationExpiry(order.reservationId, null);
-    } catch (err) {
-      if (!isFulfillmentError(err, 'NOT_FOUND')) throw err;
+/**
+ * Record an authorization outcome on an unpaid order, in place. Returns the
+ * events and notifications it causes, or `null` when the order is no longer
+ * waiting for payment.
+ */
+export function applyAuthorization(
+  ctx: EngineContext,
+  order: Order,
+  outcome: AuthorizationOutcome,
+): { events: DomainEvent[]; outbox: OutboxMessageInput[] } | null {
+  if (order.status !== 'pending_payment' && order.status !== 'payment_failed') return null;
+  if (outcome.kind === 'authorized') {
+    const { result } = outcome;
+    order.payment = {
+      ...order.payment,
+      status: result.status,
+      paymentId: result.paymentId,
+      authorized: result.authorized,
+      captured: result.captured,
+      lastError: null,
+    };
+    const backordered = order.lines.some((l) => l.backordered > 0);
+    const events: DomainEvent[] = [
+      ctx.event('payment.authorized', order.id, { amount: { amount: result.authorized, currency: result.amount.currency }, paymentId: result.paymentId }),
+      ...transitionOrder(ctx, order, { type: 'PAYMENT_AUTHORIZED', backordered, order }),
+    ];
+    const outbox = [...notify(ctx, order, 'order.confirmed', 'placed')];
+    const status = order.status as OrderStatus; // moved on by the transition
+    if (status === 'backordered') {
+      const lines = order.lines.filter((l) => l.backordered > 0).map((l) => ({ sku: l.sku, quantity: l.backordered }));
+      events.push(ctx.event('order.backordered', order.id, { lines }));
+      outbox.push(...notify(ctx, order, 'order.backordered', 'placed', { lines }));
+    } else if (status === 'processing') {
+      events.push(ctx.event('order.confirmed', order.id, {}));
     }
+    return { events, outbox };
   }
+  if (outcome.kind === 'requires_action') {
+    order.payment = { ...order.payment, status: 'requires_action', paymentId: outcome.result.paymentId, lastError: null };
+    const events = order.status === 'payment_failed' ? transitionOrder(ctx, order, { type: 'PAYMENT_REQUIRES_ACTION' }) : [];
+    return { events, outbox: [] };
+  }
+  const { failure } = outcome;
+  order.payment = { ...order.payment, status: 'failed', paymentId: outcome.paymentId ?? order.payment.paymentId, lastError: failure };
+  const events: DomainEvent[] = [
+    ...transitionOrder(ctx, order, { type: 'PAYMENT_DECLINED', code: failure.code, message: failure.message }),
+    ctx.event('order.payment_failed', order.id, { ...failure, attempt: order.payment.attempts }),
+  ];
+  return { events, outbox: notify(ctx, order, 'order.payment_failed', String(order.payment.attempts), { reason: failure.message }) };
+}
+
+/**
+ * Authorize a stored order's current attempt and move it on: to
+ * processing/backordered, to payment_failed on a decline or fault, or leave it
+ * pending when the provider needs action.
+ */
+export async function authorizeOrder(ctx: EngineContext, order: Order): Promise<Order> {
+  return recordAuthorization(ctx, order, await requestAuthorization(ctx, order));
+}
+
+/** Record a successful authorization found later (a lookup, a webhook, a sync). */
+export function recordAuthorized(ctx: EngineContext, order: Order, result: PaymentResult): Promise<Order> {
+  return recordAuthorization(ctx, order, { kind: 'authorized', result });
+}
+
+/** Store an outcome on a stored order; a paid order's reservation stops expiring in the same write. */
+async function recordAuthorization(ctx: EngineContext, order: Order, outcome: AuthorizationOutcome): Promise<Order> {
   let updated: Order;
   try {
     updated = await mutateOrder(ctx, order.id, (current) => {
-      if (current.status !== 'pending_payment' && current.status !== 'payment_failed') return null;
-      const next = cloneOrder(current);
-      next.payment = {
-        ...next.payment,
-        status: result.status,
-        paymentId: result.paymentId,
-        authorized: result.authorized,
-        captured: result.captured,
-        lastError: null,
-      };
-      const backordered = next.lines.some((l) => l.backordered > 0);
-      const events: DomainEvent[] = [
-        ctx.event('payment.authorized', next.id, { amount: { amount: result.authorized, currency: result.amount.currency }, paymentId: result.paymentId }),
-        ...transitionOrder(ctx, next, { type: 'PAYMENT_AUTHORIZED', backordered, order: next }),
-      ];
-      const outbox = [...notify(ctx, next, 'order.confirmed', 'placed')];
-      if (next.status === 'backordered') {
-        const lines = next.lines.filter((l) => l.backordered > 0).map((l) => ({ sku: l.sku, quantity: l.backordered }));
-        events.push(ctx.event('order.backordered', next.id, { lines }));
-        outbox.push(...notify(ctx, next, 'order.backordered', 'placed', { lines }));
-      } else if (next.status === 'processing') {
-        events.push(ctx.event('order.confirmed', next.id, {}));
-      }
-      return { order: next, events, outbox };
+      const change = applyAuthorization(ctx, current, outcome);
+      if (!change) return null;
+      return { order: current, ...change, reservationExpiry: paidHold(current, outcome) };
     });
   } catch (err) {
     // The order moved on without us (cancelled meanwhile): give the money back.
-    await voidAuthorization(ctx, { ...order, payment: { ...order.payment, paymentId: result.paymentId, status: result.status, captured: result.captured } }).catch(() => undefined);
+    if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch(() => undefined);
     throw err;
   }
-  if (ctx.policy.capture === 'on_place' && updated.payment.status === 'authorized') {
-    const amount = updated.payment.authorized - updated.payment.captured;
-    const captured = await capture(ctx, updated, amount, `${updated.id}:capture:place`);
-    updated = await recordCapture(ctx, updated.id, captured);
-  }
-  return updated;
+  return captureOnPlace(ctx, updated);
+}
+
+/** The reservation change a paid order's write carries: its hold no longer expires. */
+export function paidHold(order: Order, outcome: AuthorizationOutcome): { reservationId: string; expiresAt: null } | undefined {
+  return outcome.kind === 'authorized' && order.reservationId ? { reservationId: order.reservationId, expiresAt: null } : undefined;
+}
+
+/** With `capture: 'on_place'`, take the whole authorization now. */
+export async function captureOnPlace(ctx: EngineContext, order: Order): Promise<Order> {
+  if (ctx.policy.capture !== 'on_place' || order.payment.status !== 'authorized') return order;
+  const amount = order.payment.authorized - order.payment.captured;
+  const captured = await capture(ctx, order, amount, `${order.id}:capture:place`);
+  return recordCapture(ctx, order.id, captured);
+}
+
+/** Void an authorization that was never recorded on a stored order. */
+export function voidResult(ctx: EngineContext, order: Order, result: PaymentResult): Promise<PaymentResult | null> {
+  return voidAuthorization(ctx, { ...order, payment: { ...order.payment, paymentId: result.paymentId, status: result.status, captured: result.captured } });
 }
 
 /** Capture `amount` minor units. Throws `PAYMENT_FAILED` when the provider refuses. */
@@ -150,7 +178,7 @@ export async function capture(ctx: EngineContext, order: Order, amount: number, 
 export function recordCapture(ctx: EngineContext, orderId: string, result: PaymentResult): Promise<Order> {
   return mutateOrder(ctx, orderId, (current) => {
     if (current.payment.captured >= result.captured) return null;
-    const next = cloneOrder(current);
+    const next = current;
     const delta = result.captured - next.payment.captured;
     next.payment = { ...next.payment, status: result.status, captured: result.captured };
     return { order: next, events: [ctx.event('payment.captured', next.id, { amount: { amount: delta, currency: result.amount.currency } })] };

@@ -11,7 +11,7 @@ import { fillOrderBackorders } from './backorders.js';
 import { notify } from './notifications.js';
 import { pickTag } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
-import { cloneOrder, mutateOrder } from './order-writer.js';
+import { mutateOrder } from './order-writer.js';
 import { refund, voidAuthorization } from './payment-flow.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
@@ -42,7 +42,7 @@ export async function pickList(ctx: EngineContext, raw: PickListInput): Promise<
         ctx,
         order.id,
         (current) => {
-          const next = cloneOrder(current);
+          const next = current;
           const events: DomainEvent[] = [];
           ids.length = 0;
           for (const s of next.shipments) {
@@ -122,7 +122,7 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
   const voided = endsOrder ? (await voidAuthorization(ctx, order)) !== null : false;
 
   const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const s = findShipment(next, shipmentId);
     if (s.lines.every((l) => l.picked !== null)) return null;
     const events: DomainEvent[] = [];

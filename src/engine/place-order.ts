@@ -10,7 +10,7 @@ import type { EngineContext } from './context.js';
 import { fingerprint } from './fingerprint.js';
 import { orderKeys, orderTags } from './order-index.js';
 import { loadOrder } from './order-writer.js';
-import { authorizeOrder, requirePayments } from './payment-flow.js';
+import { applyAuthorization, captureOnPlace, paidHold, requestAuthorization, requirePayments, voidResult } from './payment-flow.js';
 import { allocateAndReserve } from './stock-allocation.js';
 
 /** Options of `orders.place`. */
@@ -121,21 +121,31 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     ...shipments.map((s) => ctx.event('shipment.created', orderId, { shipmentId: s.id, locationId: s.locationId })),
   ];
 
+  // Authorize before the first write, so placing costs one order write. A
+  // crash before that write leaves a held reservation and maybe an
+  // authorization; the expiry sweep releases the one and voids the other.
+  const outcome = await requestAuthorization(ctx, order);
+  const paid = applyAuthorization(ctx, order, outcome);
+  if (paid) events.push(...paid.events);
+
   try {
     await ctx.storage.createOrder({
       order,
       keys: orderKeys(order),
       tags: orderTags(order),
       events,
+      outbox: paid?.outbox,
       idempotency: key !== undefined && print ? { scope: SCOPE, key, fingerprint: print } : undefined,
+      reservationExpiry: hold.reservation ? paidHold(order, outcome) : undefined,
     });
   } catch (err) {
-    // Compensate: the hold must not outlive an order that was never stored.
+    // Compensate: neither the hold nor the money may outlive an order that was never stored.
     if (hold.reservation) {
       await ctx.storage
         .releaseReservation({ reservationId, opId: 'place:abort', reason: 'order not stored', at: ctx.nowIso() })
         .catch(() => undefined);
     }
+    if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch(() => undefined);
     if (isFulfillmentError(err, 'IDEMPOTENCY_CONFLICT') && key !== undefined && print) {
       const d = err.details as { resourceId?: string; fingerprint?: string };
       if (d.resourceId && d.fingerprint) return replay(ctx, d.resourceId, d.fingerprint, print, key);
@@ -143,7 +153,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     throw err;
   }
   ctx.bus.emit(events);
-  return authorizeOrder(ctx, order);
+  return captureOnPlace(ctx, order);
 }
 
 async function replay(ctx: EngineContext, orderId: string, stored: string, print: string, key: string): Promise<Order> {

@@ -14,7 +14,7 @@ import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
 import { returnKey } from './order-index.js';
 import { transitionOrder } from './order-transition.js';
-import { cloneOrder, loadOrder, mutateOrder } from './order-writer.js';
+import { loadOrder, mutateOrder } from './order-writer.js';
 import { refund } from './payment-flow.js';
 
 const OPEN_RETURN: ReadonlySet<string> = new Set(['requested', 'approved']);
@@ -64,7 +64,7 @@ export async function requestReturn(ctx: EngineContext, orderId: string, raw: Re
       left.set(line.id, can - l.quantity);
       return { lineId: line.id, sku: line.sku, quantity: l.quantity, received: 0, restocked: 0 };
     });
-    const next = cloneOrder(current);
+    const next = current;
     let status: ReturnRequest['status'] = 'requested';
     if (ctx.policy.autoApproveReturns) status = applyReturnEvent(status, { type: 'APPROVE' }).status;
     next.returns.push({ id: returnId, orderId: next.id, status, reason: input.reason, lines, refund: null, createdAt: ctx.nowIso(), receivedAt: null });
@@ -78,7 +78,7 @@ export async function requestReturn(ctx: EngineContext, orderId: string, raw: Re
 export async function approveReturn(ctx: EngineContext, returnId: string): Promise<ReturnRequest> {
   const order = await orderOfReturn(ctx, returnId);
   const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const r = next.returns.find((x) => x.id === returnId) as ReturnRequest;
     r.status = applyReturnEvent(r.status, { type: 'APPROVE' }).status;
     return { order: next };
@@ -106,7 +106,7 @@ export async function receiveReturn(ctx: EngineContext, returnId: string, raw: R
   const refunded = refundResult ? refundResult.refunded - order.payment.refunded : 0;
 
   const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const r = next.returns.find((x) => x.id === returnId) as ReturnRequest;
     if (!OPEN_RETURN.has(r.status)) return null;
     r.status = applyReturnEvent(r.status, { type: 'RECEIVE' }).status;

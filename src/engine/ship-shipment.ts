@@ -15,7 +15,7 @@ import { issueLabel, shipmentValue, voidLabel } from './cancel-order.js';
 import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
-import { cloneOrder, mutateOrder } from './order-writer.js';
+import { mutateOrder } from './order-writer.js';
 import { capture } from './payment-flow.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
@@ -43,7 +43,7 @@ export async function shipShipment(ctx: EngineContext, shipmentId: string, raw: 
     const { rate, label } = await buyLabel(ctx, order, shipment, input);
     try {
       order = await mutateOrder(ctx, order.id, (current) => {
-        const next = cloneOrder(current);
+        const next = current;
         const s = findShipment(next, shipmentId);
         s.status = applyShipmentEvent(s.status, { type: 'PURCHASE_LABEL' }).status;
         s.rate = rate;
@@ -86,7 +86,7 @@ async function handOver(ctx: EngineContext, order: Order, shipment: Shipment): P
     });
   }
   const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = cloneOrder(current);
+    const next = current;
     const s = findShipment(next, shipment.id);
     if (s.status !== 'label_purchased') return null;
     s.status = applyShipmentEvent(s.status, { type: 'HAND_OVER' }).status;
@@ -211,7 +211,7 @@ async function rememberUnsettledRate(ctx: EngineContext, orderId: string, shipme
   await mutateOrder(ctx, orderId, (current) => {
     const s = findShipment(current, shipmentId);
     if (s.status !== 'packed' || s.label !== null) return null;
-    const next = cloneOrder(current);
+    const next = current;
     findShipment(next, shipmentId).rate = rate;
     return { order: next };
   });

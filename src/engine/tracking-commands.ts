@@ -13,7 +13,7 @@ import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
 import { trackTag, trackingKey } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
-import { cloneOrder, mutateOrder } from './order-writer.js';
+import { mutateOrder } from './order-writer.js';
 
 const MAX_EVENTS_KEPT = 50;
 const POLLABLE: ReadonlySet<string> = new Set(['shipped', 'in_transit', 'out_for_delivery', 'delivery_failed']);
@@ -51,7 +51,7 @@ export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Pr
   let applied = false;
   const order = await mutateOrder(ctx, orderId, (current) => {
     applied = false;
-    const next = cloneOrder(current);
+    const next = current;
     const s = next.shipments.find((x) => x.label?.trackingNumber === event.trackingNumber && x.rate?.carrierId === event.carrierId);
     if (!s || isDuplicate(s, event) || isLate(s, event)) return null;
     applied = true;

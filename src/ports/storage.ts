@@ -65,6 +65,12 @@ export interface OrderWrite {
   outbox?: OutboxMessageInput[];
   /** Idempotency record created in the same atomic step (create only). */
   idempotency?: Omit<IdempotencyRecord, 'resourceId' | 'createdAt'>;
+  /**
+   * Set or clear an active reservation's expiry in the same atomic step (an
+   * order recorded as paid must not lose its stock to the expiry sweep).
+   * `NOT_FOUND` / `INVALID_TRANSITION` as `setReservationExpiry`, and then nothing is written.
+   */
+  reservationExpiry?: { reservationId: string; expiresAt: string | null };
 }
 
 /** One page of a listing. */
