@@ -136,19 +136,7 @@ export function cartonize(items: PackItem[], boxes: Box[], options: CartonizeOpt
       details: { fillRatio },
     });
   }
-  const catalog = boxes
-    .map((box) => {
-      const parsed = boxSchema.safeParse(box);
-      if (!parsed.success) {
-        throw new FulfillmentError('CONFIGURATION_ERROR', `Box "${box?.id}" is not a valid carton`, {
-          details: { boxId: box?.id, issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-        });
-      }
-      const inner = toCentimetres(box.dimensions);
-      return { box, inner, volume: inner.length * inner.width * inner.height };
-    })
-    .sort((a, b) => a.volume - b.volume || toGrams(a.box.maxWeight) - toGrams(b.box.maxWeight) || (a.box.id < b.box.id ? -1 : 1));
-
+  const catalog = catalogOf(boxes);
   const { units, estimated } = expandUnits(items, options);
   const maxParcelGrams = toGrams(options.maxParcelWeight ?? DEFAULT_MAX_PARCEL);
   const result: CartonizeResult = { parcels: [], unpacked: [], layouts: [], estimated };
@@ -204,6 +192,31 @@ export function cartonize(items: PackItem[], boxes: Box[], options: CartonizeOpt
   }
   result.unpacked = [...unpacked.values()];
   return result;
+}
+
+type Catalog = { box: Box; inner: Size; volume: number }[];
+
+// A shop passes the same box array on every call; validating and sorting it
+// once per array keeps cartonizing a small order cheap.
+const catalogs = new WeakMap<readonly Box[], Catalog>();
+
+function catalogOf(boxes: Box[]): Catalog {
+  const cached = catalogs.get(boxes);
+  if (cached && cached.length === boxes.length && cached.every((c, i) => c.box === boxes[i])) return cached;
+  const catalog = boxes
+    .map((box) => {
+      const parsed = boxSchema.safeParse(box);
+      if (!parsed.success) {
+        throw new FulfillmentError('CONFIGURATION_ERROR', `Box "${box?.id}" is not a valid carton`, {
+          details: { boxId: box?.id, issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+        });
+      }
+      const inner = toCentimetres(box.dimensions);
+      return { box, inner, volume: inner.length * inner.width * inner.height };
+    })
+    .sort((a, b) => a.volume - b.volume || toGrams(a.box.maxWeight) - toGrams(b.box.maxWeight) || (a.box.id < b.box.id ? -1 : 1));
+  catalogs.set(boxes, catalog);
+  return catalog;
 }
 
 function expandUnits(items: PackItem[], options: CartonizeOptions): { units: Unit[]; estimated: CartonizeResult['estimated'] } {

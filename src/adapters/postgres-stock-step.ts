@@ -1,0 +1,314 @@
+// Reservation arithmetic over rows the PostgreSQL adapter has locked: decides
+// grants, commits, releases and expiries in memory, then hands back one
+// change set to write. Pure (no SQL), so the batched and single paths share it.
+import { FulfillmentError } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
+import { heldQuantity, type LocationLevel, type MovementType, type Reservation, type ReservationLine, type ReservationStatus } from '../domain/inventory.js';
+import type { ReservationChange, ReserveRequest, StockLine } from '../ports/storage.js';
+import { invalidCall, requireInteger, requireText } from './memory-guards.js';
+import type { InventoryChanges, ReservationRow, ReservationWrite, StockRow } from './postgres-plans.js';
+
+/** A locked reservation with the op ids already applied to it. */
+export interface HeldReservation extends Reservation {
+  opIds: string[];
+}
+
+interface Level {
+  sku: string;
+  locationId: string;
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  reorderPoint: number | null;
+  bin: string | null;
+}
+
+interface MoveContext {
+  orderId: string | null;
+  reservationId: string | null;
+  reason: string | null;
+  at: string;
+}
+
+/** `onHand - reserved - safetyStock`, never below zero. */
+export function availableOf(level: { onHand: number; reserved: number; safetyStock: number }): number {
+  return Math.max(0, level.onHand - level.reserved - level.safetyStock);
+}
+
+/** Map key of a (sku, location). */
+export function placeKey(sku: string, locationId: string): string {
+  return `${sku}\u0000${locationId}`;
+}
+
+/** A reservation read from its row. */
+export function reservationFromRow(row: ReservationRow): HeldReservation {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    status: row.status as ReservationStatus,
+    lines: (row.lines as ReservationLine[]).map((l) => ({ ...l })),
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    opIds: [...(row.op_ids as string[])],
+  };
+}
+
+/** The caller's copy of a reservation (no op ids, no shared arrays). */
+export function reservationView(r: HeldReservation): Reservation {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    status: r.status,
+    lines: r.lines.map((l) => ({ ...l })),
+    expiresAt: r.expiresAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/**
+ * Lines sharing a (sku, location) summed, in first-seen order; validates them.
+ *
+ * @example
+ * ```ts
+ * sumLines([{ sku: 'A', locationId: 'w', quantity: 1 }, { sku: 'A', locationId: 'w', quantity: 2 }]); // one line of 3
+ * ```
+ */
+export function sumLines(lines: readonly StockLine[]): StockLine[] {
+  if (!Array.isArray(lines)) throw invalidCall('lines must be an array');
+  const sums = new Map<string, StockLine>();
+  for (const line of lines) {
+    requireText(line?.sku, 'sku');
+    requireText(line.locationId, 'locationId');
+    requireInteger(line.quantity, 'quantity', 1);
+    const key = placeKey(line.sku, line.locationId);
+    const sum = sums.get(key);
+    if (sum === undefined) sums.set(key, { sku: line.sku, locationId: line.locationId, quantity: line.quantity });
+    else sum.quantity += line.quantity;
+  }
+  return [...sums.values()];
+}
+
+/**
+ * One inventory step over locked rows. Each operation checks everything
+ * before it changes anything, so a throw leaves the step as it was and the
+ * other requests of a batch are unaffected.
+ */
+export class StockStep {
+  private readonly levels = new Map<string, Level>();
+  private readonly reservations = new Map<string, { held: HeldReservation; isNew: boolean; dirty: boolean }>();
+  private readonly deltas = new Map<string, { sku: string; locationId: string; onHandDelta: number; reservedDelta: number }>();
+  private readonly movements: InventoryChanges['movements'] = [];
+  private readonly outbox: InventoryChanges['outbox'] = [];
+
+  constructor(
+    stock: readonly StockRow[],
+    reservations: readonly HeldReservation[],
+    private readonly createId: () => string,
+  ) {
+    for (const row of stock) {
+      this.levels.set(placeKey(row.sku, row.location_id), {
+        sku: row.sku,
+        locationId: row.location_id,
+        onHand: row.on_hand,
+        reserved: row.reserved,
+        safetyStock: row.safety_stock,
+        reorderPoint: row.reorder_point,
+        bin: row.bin,
+      });
+    }
+    for (const held of reservations) this.reservations.set(held.id, { held, isNew: false, dirty: false });
+  }
+
+  /** Hold `request.lines` (already summed by {@link sumLines}) all or nothing. */
+  reserve(request: ReserveRequest, wanted: readonly StockLine[]): Reservation {
+    const entry = this.reservations.get(request.reservationId);
+    const existing = entry?.held;
+    if (existing?.opIds.includes(request.opId)) return reservationView(existing);
+    if (existing !== undefined && existing.orderId !== request.orderId) {
+      throw invalidCall(`Reservation ${existing.id} belongs to order ${existing.orderId}`, { reservationId: existing.id, orderId: request.orderId });
+    }
+    if (existing !== undefined && existing.status === 'expired') {
+      throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${existing.id} is ${existing.status}; it cannot be topped up`, {
+        details: { reservationId: existing.id, status: existing.status },
+      });
+    }
+    const shortages: { sku: string; locationId: string; requested: number; available: number }[] = [];
+    for (const line of wanted) {
+      const level = this.levels.get(placeKey(line.sku, line.locationId));
+      const available = level === undefined ? 0 : availableOf(level);
+      if (line.quantity > available) shortages.push({ sku: line.sku, locationId: line.locationId, requested: line.quantity, available });
+    }
+    if (shortages.length > 0) {
+      const what = shortages.map((s) => `${s.sku}@${s.locationId} (requested ${s.requested}, available ${s.available})`).join(', ');
+      throw new FulfillmentError('INSUFFICIENT_STOCK', `Not enough stock to reserve: ${what}`, {
+        details: { reservationId: request.reservationId, orderId: request.orderId, shortages },
+      });
+    }
+    const held: HeldReservation = existing ?? {
+      id: request.reservationId,
+      orderId: request.orderId,
+      status: 'active',
+      lines: [],
+      expiresAt: request.expiresAt,
+      createdAt: request.at,
+      updatedAt: request.at,
+      opIds: [],
+    };
+    const context = { orderId: request.orderId, reservationId: request.reservationId, reason: null, at: request.at };
+    for (const line of wanted) {
+      this.move(line.sku, line.locationId, 'reserved', 0, line.quantity, context);
+      const current = findLine(held.lines, line);
+      if (current === undefined) held.lines.push({ ...line, committed: 0, released: 0 });
+      else current.quantity += line.quantity;
+    }
+    held.opIds.push(request.opId);
+    held.updatedAt = request.at;
+    held.status = 'active';
+    if (entry === undefined) this.reservations.set(held.id, { held, isNew: true, dirty: true });
+    else entry.dirty = true;
+    return reservationView(held);
+  }
+
+  /** Commit or release held units of a locked reservation; never more than is held. */
+  change(held: HeldReservation, change: ReservationChange, kind: 'committed' | 'released'): Reservation {
+    if (held.opIds.includes(change.opId)) return reservationView(held);
+    const plan: { line: ReservationLine; quantity: number }[] = [];
+    if (change.lines === undefined) {
+      for (const line of held.lines) if (heldQuantity(line) > 0) plan.push({ line, quantity: heldQuantity(line) });
+    } else {
+      for (const asked of sumLines(change.lines)) {
+        const line = findLine(held.lines, asked);
+        const quantity = line === undefined ? 0 : Math.min(asked.quantity, heldQuantity(line));
+        if (line !== undefined && quantity > 0) plan.push({ line, quantity });
+      }
+    }
+    const context = { orderId: held.orderId, reservationId: held.id, reason: change.reason ?? null, at: change.at };
+    for (const { line, quantity } of plan) {
+      if (kind === 'committed') {
+        this.move(line.sku, line.locationId, 'committed', -quantity, -quantity, context);
+        line.committed += quantity;
+      } else {
+        this.move(line.sku, line.locationId, 'released', 0, -quantity, context);
+        line.released += quantity;
+      }
+    }
+    held.opIds.push(change.opId);
+    if (plan.length > 0) {
+      held.updatedAt = change.at;
+      held.status = settledStatus(held, 'released');
+    }
+    this.markDirty(held);
+    return reservationView(held);
+  }
+
+  /** Release everything an active reservation holds, as an expiry. */
+  expire(held: HeldReservation, now: string): Reservation {
+    const context = { orderId: held.orderId, reservationId: held.id, reason: 'reservation expired', at: now };
+    for (const line of held.lines) {
+      const quantity = heldQuantity(line);
+      if (quantity === 0) continue;
+      this.move(line.sku, line.locationId, 'expired', 0, -quantity, context);
+      line.released += quantity;
+    }
+    held.updatedAt = now;
+    held.status = settledStatus(held, 'expired');
+    this.markDirty(held);
+    return reservationView(held);
+  }
+
+  /** A manual on-hand correction of a locked row (already checked). */
+  adjust(sku: string, locationId: string, delta: number, reason: string, at: string): void {
+    this.move(sku, locationId, 'adjusted', delta, 0, { orderId: null, reservationId: null, reason, at });
+  }
+
+  /** The current level of a locked (sku, location), if it has a row. */
+  level(sku: string, locationId: string): Readonly<Level> | undefined {
+    return this.levels.get(placeKey(sku, locationId));
+  }
+
+  /** The port's view of a locked level, if it has a row. */
+  locationLevel(sku: string, locationId: string): LocationLevel | undefined {
+    const level = this.levels.get(placeKey(sku, locationId));
+    return level === undefined ? undefined : { ...level, available: availableOf(level) };
+  }
+
+  /** Everything to write, or `null` when nothing changed. */
+  changes(): InventoryChanges | null {
+    const insertReservations: ReservationWrite[] = [];
+    const updateReservations: ReservationWrite[] = [];
+    for (const { held, isNew, dirty } of this.reservations.values()) {
+      if (!dirty) continue;
+      (isNew ? insertReservations : updateReservations).push(reservationWrite(held));
+    }
+    if (insertReservations.length + updateReservations.length + this.movements.length === 0) return null;
+    return {
+      stock: [...this.deltas.values()].filter((d) => d.onHandDelta !== 0 || d.reservedDelta !== 0),
+      insertReservations,
+      updateReservations,
+      movements: this.movements,
+      outbox: this.outbox,
+    };
+  }
+
+  private markDirty(held: HeldReservation): void {
+    const entry = this.reservations.get(held.id);
+    if (entry === undefined) this.reservations.set(held.id, { held, isNew: false, dirty: true });
+    else entry.dirty = true;
+  }
+
+  // Apply a movement to a locked level, append its ledger row and, when
+  // available crosses the reorder point downwards, the low-stock event.
+  private move(sku: string, locationId: string, type: MovementType, onHandDelta: number, reservedDelta: number, context: MoveContext): void {
+    const key = placeKey(sku, locationId);
+    const level = this.levels.get(key);
+    if (level === undefined) throw new FulfillmentError('ADAPTER_ERROR', `No stock row for ${sku} at ${locationId}`, { details: { sku, locationId } });
+    const before = availableOf(level);
+    level.onHand += onHandDelta;
+    level.reserved += reservedDelta;
+    let delta = this.deltas.get(key);
+    if (delta === undefined) this.deltas.set(key, (delta = { sku, locationId, onHandDelta: 0, reservedDelta: 0 }));
+    delta.onHandDelta += onHandDelta;
+    delta.reservedDelta += reservedDelta;
+    const movementId = this.createId();
+    this.movements.push({ id: movementId, sku, locationId, type, onHandDelta, reservedDelta, ...context });
+    const after = availableOf(level);
+    if (level.reorderPoint === null || before <= level.reorderPoint || after > level.reorderPoint) return;
+    const event: DomainEvent<'inventory.low_stock'> = {
+      id: this.createId(),
+      type: 'inventory.low_stock',
+      orderId: null,
+      at: context.at,
+      data: { sku, locationId, available: after, reorderPoint: level.reorderPoint },
+    };
+    this.outbox.push({ key: `low_stock:${sku}:${locationId}:${movementId}`, payload: event, at: context.at });
+  }
+}
+
+function findLine(lines: ReservationLine[], place: { sku: string; locationId: string }): ReservationLine | undefined {
+  return lines.find((l) => l.sku === place.sku && l.locationId === place.locationId);
+}
+
+// Status once a change lands: active while anything is held.
+function settledStatus(held: HeldReservation, whenNothingCommitted: 'released' | 'expired'): ReservationStatus {
+  let committed = false;
+  for (const line of held.lines) {
+    if (heldQuantity(line) > 0) return 'active';
+    if (line.committed > 0) committed = true;
+  }
+  return committed ? 'committed' : whenNothingCommitted;
+}
+
+function reservationWrite(held: HeldReservation): ReservationWrite {
+  return {
+    id: held.id,
+    orderId: held.orderId,
+    status: held.status,
+    lines: held.lines,
+    expiresAt: held.expiresAt,
+    opIds: held.opIds,
+    createdAt: held.createdAt,
+    updatedAt: held.updatedAt,
+  };
+}
