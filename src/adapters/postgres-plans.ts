@@ -67,6 +67,10 @@ export interface OrderWriteParams {
   events: string;
   /** JSON array of `{ topic, key, payload, availableAt }`. */
   outbox: string;
+  /** Reservation to re-time with the write, or `null`. */
+  reservationId: string | null;
+  /** Its new expiry (`null` clears it). */
+  reservationExpiresAt: string | null;
 }
 
 const STOCK_COLUMNS = 'sku, location_id, on_hand, reserved, safety_stock, reorder_point, bin';
@@ -111,6 +115,18 @@ function _abortOnForeignKeys(s: string): string {
       (SELECT jsonb_build_object('key', key, 'ownerId', order_id) FROM k WHERE order_id <> $1 LIMIT 1)) END AS aborted`;
 }
 
+// Re-time the order's reservation in the same statement; the final SELECT
+// aborts everything when it is absent or no longer active.
+function _retime(s: string, id: string, at: string): string {
+  return `UPDATE ${s}.reservations SET expires_at = ${at}::text, expires_ts = ${at}::text::timestamptz
+      WHERE ${id}::text IS NOT NULL AND id = ${id} AND status = 'active' AND EXISTS (SELECT 1 FROM o) RETURNING 1`;
+}
+
+function _abortOnRetimeMiss(s: string, id: string): string {
+  return `CASE WHEN ${id}::text IS NOT NULL AND EXISTS (SELECT 1 FROM o) AND NOT EXISTS (SELECT 1 FROM r)
+      THEN ${s}.abort_write('reservation_not_active', jsonb_build_object('reservationId', ${id}::text)) END AS retimed`;
+}
+
 /**
  * Insert an order with its keys, tags, events, outbox messages and (when
  * `idempotency` is given) its idempotency record, in one statement, so it
@@ -147,8 +163,10 @@ export function insertOrder(
       ${_eventsInsert(s)}
     ), m AS (
       ${_outboxInsert(s, '$10', '$6', 'EXISTS (SELECT 1 FROM o)')}
+    ), r AS (
+      ${_retime(s, '$14', '$15')}
     )
-    SELECT EXISTS (SELECT 1 FROM o) AS created,
+    SELECT EXISTS (SELECT 1 FROM o) AS created, ${_abortOnRetimeMiss(s, '$14')},
            (SELECT resource_id FROM prior) AS prior_resource_id, (SELECT fingerprint FROM prior) AS prior_fingerprint,
            CASE WHEN $11::text IS NOT NULL AND EXISTS (SELECT 1 FROM o) AND NOT EXISTS (SELECT 1 FROM i)
              THEN ${s}.abort_write('idempotency_conflict', jsonb_build_object('scope', $11::text, 'key', $12::text)) END AS raced,
@@ -167,6 +185,8 @@ export function insertOrder(
       idempotency?.scope ?? null,
       idempotency?.key ?? null,
       idempotency?.fingerprint ?? null,
+      p.reservationId,
+      p.reservationExpiresAt,
     ],
   };
 }
@@ -217,9 +237,25 @@ export function updateOrder(s: string, p: OrderWriteParams, expectedVersion: num
       ${_eventsInsert(s)}
     ), m AS (
       ${_outboxInsert(s, '$10', '$6', 'EXISTS (SELECT 1 FROM o)')}
+    ), r AS (
+      ${_retime(s, '$12', '$13')}
     )
-    SELECT EXISTS (SELECT 1 FROM o) AS updated, ${_abortOnForeignKeys(s)}`,
-    values: [p.id, p.version, p.status, p.data, p.createdAt, p.updatedAt, p.keys, p.tags, p.events, p.outbox, expectedVersion],
+    SELECT EXISTS (SELECT 1 FROM o) AS updated, ${_abortOnRetimeMiss(s, '$12')}, ${_abortOnForeignKeys(s)}`,
+    values: [
+      p.id,
+      p.version,
+      p.status,
+      p.data,
+      p.createdAt,
+      p.updatedAt,
+      p.keys,
+      p.tags,
+      p.events,
+      p.outbox,
+      expectedVersion,
+      p.reservationId,
+      p.reservationExpiresAt,
+    ],
   };
 }
 

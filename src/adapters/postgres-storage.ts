@@ -481,7 +481,15 @@ function _orderParams(write: OrderWrite): plans.OrderWriteParams {
     tags: write.tags === undefined ? null : JSON.stringify(_unique(write.tags, 'tags')),
     events: toJsonText(write.events ?? [], `events of order ${order.id}`),
     outbox: _outboxJson(write.outbox ?? []),
+    reservationId: write.reservationExpiry ? _retimeId(write.reservationExpiry) : null,
+    reservationExpiresAt: write.reservationExpiry?.expiresAt ?? null,
   };
+}
+
+function _retimeId(change: NonNullable<OrderWrite['reservationExpiry']>): string {
+  requireText(change.reservationId, 'reservationExpiry.reservationId');
+  if (change.expiresAt !== null) instantMillis(change.expiresAt, 'reservationExpiry.expiresAt');
+  return change.reservationId;
 }
 
 function _unique(values: readonly string[], field: string): string[] {
@@ -506,6 +514,17 @@ async function _writeOrder<T>(run: () => Promise<T>, orderId: string): Promise<T
   try {
     return await run();
   } catch (err) {
+    if (_isAbort(err, 'reservation_not_active')) {
+      let reservationId: string | undefined;
+      try {
+        reservationId = (JSON.parse(String((err as { detail?: unknown }).detail)) as { reservationId?: string }).reservationId;
+      } catch {
+        // The message alone still says what happened.
+      }
+      throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${reservationId} is missing or no longer active; order ${orderId} was not written`, {
+        details: { reservationId, orderId },
+      });
+    }
     if (!_isAbort(err, 'key_conflict')) throw err;
     let detail: { key?: string; ownerId?: string } = {};
     try {

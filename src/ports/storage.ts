@@ -68,7 +68,7 @@ export interface OrderWrite {
   /**
    * Set or clear an active reservation's expiry in the same atomic step (an
    * order recorded as paid must not lose its stock to the expiry sweep).
-   * `NOT_FOUND` / `INVALID_TRANSITION` as `setReservationExpiry`, and then nothing is written.
+   * `NOT_FOUND` or `INVALID_TRANSITION` when it is missing or not active, and then nothing is written.
    */
   reservationExpiry?: { reservationId: string; expiresAt: string | null };
 }

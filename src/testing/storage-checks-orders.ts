@@ -105,6 +105,49 @@ export const orderChecks: StorageCheck[] = [
     expect(mine[0]).toMatchObject({ topic: 'notification', key, payload: { template: 'order_placed' }, attempts: 1 });
   }),
 
+  storageCheck('createOrder: reservationExpiry re-times the hold in the same write', async ({ storage, id, at }) => {
+    const sku = id('SKU');
+    const reservationId = id('res');
+    await storage.receive({ sku, locationId: 'main', quantity: 5, at: at(0) });
+    const order = makeTestOrder({ id: id('ord'), reservationId });
+    await storage.reserve({ reservationId, orderId: order.id, lines: [{ sku, locationId: 'main', quantity: 2 }], expiresAt: at(10), opId: 'place', at: at(0) });
+    await storage.createOrder({ order, reservationExpiry: { reservationId, expiresAt: null } });
+    expect((await storage.getReservation(reservationId))?.expiresAt).toBeNull();
+    expect(await storage.expireReservations({ now: at(60) })).toEqual([]);
+    expect((await storage.levels([sku]))[0]).toMatchObject({ reserved: 2 });
+  }),
+
+  storageCheck('createOrder: a reservationExpiry on a missing or finished hold writes nothing', async ({ storage, id, at }) => {
+    const sku = id('SKU');
+    const reservationId = id('res');
+    await storage.receive({ sku, locationId: 'main', quantity: 5, at: at(0) });
+    const missing = makeTestOrder({ id: id('ord') });
+    await expect(storage.createOrder({ order: missing, reservationExpiry: { reservationId: id('res'), expiresAt: null } })).rejects.toMatchObject({
+      code: expect.stringMatching(/^(NOT_FOUND|INVALID_TRANSITION)$/),
+    });
+    expect(await storage.getOrder(missing.id)).toBeNull();
+    const order = makeTestOrder({ id: id('ord'), reservationId });
+    await storage.reserve({ reservationId, orderId: order.id, lines: [{ sku, locationId: 'main', quantity: 2 }], expiresAt: at(10), opId: 'place', at: at(0) });
+    await storage.expireReservations({ now: at(20) });
+    await expectCode(storage.createOrder({ order, keys: [id('key')], reservationExpiry: { reservationId, expiresAt: null } }), 'INVALID_TRANSITION');
+    expect(await storage.getOrder(order.id)).toBeNull();
+    expect(await storage.orderEvents(order.id)).toEqual([]);
+  }),
+
+  storageCheck('updateOrder: reservationExpiry lands with the write, or neither does', async ({ storage, id, at }) => {
+    const sku = id('SKU');
+    const reservationId = id('res');
+    await storage.receive({ sku, locationId: 'main', quantity: 5, at: at(0) });
+    const order = makeTestOrder({ id: id('ord'), reservationId });
+    await storage.reserve({ reservationId, orderId: order.id, lines: [{ sku, locationId: 'main', quantity: 1 }], expiresAt: at(10), opId: 'place', at: at(0) });
+    await storage.createOrder({ order });
+    await expectCode(storage.updateOrder({ order: next(order, { status: 'processing' }), reservationExpiry: { reservationId, expiresAt: null } }, 7), 'CONCURRENCY_CONFLICT');
+    expect((await storage.getReservation(reservationId))?.expiresAt).toBe(at(10));
+    await storage.updateOrder({ order: next(order, { status: 'processing' }), reservationExpiry: { reservationId, expiresAt: null } }, 1);
+    expect((await storage.getReservation(reservationId))?.expiresAt).toBeNull();
+    expect((await storage.getOrder(order.id))?.status).toBe('processing');
+  }),
+
   storageCheck('updateOrder: NOT_FOUND for an unknown order', async ({ storage, id }) => {
     const order = makeTestOrder({ id: id('ord'), version: 2 });
     await expectCode(storage.updateOrder({ order }, 1), 'NOT_FOUND');
