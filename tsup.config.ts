@@ -10,14 +10,27 @@ export const entries = {
   testing: 'src/testing.ts',
 };
 
-export default defineConfig({
+const shared = {
   entry: entries,
-  format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'es2022',
   treeshake: true,
   splitting: true,
+  clean: false,
   external: ['pg', '@electric-sql/pglite', 'vitest'],
-});
+} as const;
+
+export default defineConfig([
+  { ...shared, format: ['esm'] },
+  {
+    ...shared,
+    format: ['cjs'],
+    external: ['pg', '@electric-sql/pglite'],
+    noExternal: ['vitest'],
+    // vitest is ESM-only: the CommonJS kits reach the runner through its globals.
+    esbuildOptions(options) {
+      options.alias = { vitest: './src/testing/vitest-globals.ts' };
+    },
+  },
+]);

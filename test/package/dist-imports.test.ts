@@ -1,7 +1,7 @@
 // The built package (dist/, through the exports map) loads from plain ESM and
 // plain CommonJS scripts and does real work in both.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,8 +36,21 @@ const ff = core.createFulfillment({
 })();
 `;
 
+// Build when dist/ is missing or older than the source it was built from.
+function distIsStale(): boolean {
+  const built = join(root, 'dist/testing.cjs');
+  if (!existsSync(join(root, 'dist/index.js')) || !existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+      const path = join(dir, e.name);
+      return Math.max(t, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }, 0);
+  return newest(join(root, 'src')) > builtAt;
+}
+
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/index.cjs'))) {
+  if (distIsStale()) {
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   }
   dir = mkdtempSync(join(tmpdir(), 'fulfillkit-dist-'));
