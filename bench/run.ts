@@ -18,6 +18,8 @@ import { memoryScalingBench, postgresScalingBench } from './scaling.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke') || process.env.BENCH_SMOKE === '1';
+// `--only=hot` runs the benchmarks whose name contains "hot" and writes no document.
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
 
 // The 1M-order store needs a larger heap, and runs collect garbage between them:
 // start again under node with those flags unless this is already that process.
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
   const results: BenchResult[] = [];
   const errors: string[] = [];
   const step = async (name: string, fn: () => Promise<BenchResult | BenchResult[]>): Promise<void> => {
+    if (only !== null && !name.includes(only)) return;
     const t = performance.now();
     process.stdout.write(`• ${name} … `);
     try {
@@ -87,7 +90,7 @@ async function main(): Promise<number> {
   console.log(`\n${consoleTable(results)}\n`);
   const missed = results.filter((r) => !r.skipped && !targetMet(r));
   for (const r of missed) console.log(`missed: ${r.benchmark} (${r.id}): ${shortfall(r)}`);
-  const out = smoke ? join(tmpdir(), 'fulfillkit-benchmarks-smoke.md') : join(root, 'docs', 'benchmarks.md');
+  const out = smoke || only !== null ? join(tmpdir(), 'fulfillkit-benchmarks-partial.md') : join(root, 'docs', 'benchmarks.md');
   writeFileSync(out, renderDocument({ results, machine, date: started, smoke, errors }));
   console.log(`\nwrote ${out}`);
   // A smoke run proves the benchmarks still work; only errors and failed correctness checks fail it, never timing.

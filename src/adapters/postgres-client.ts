@@ -93,6 +93,35 @@ async function _run<R>(target: SqlQueryable, plan: SqlPlan): Promise<R[]> {
   return result.rows as R[];
 }
 
+// pg only: named statements are parsed and planned once per connection,
+// which matters for the long multi-CTE writes. Plan texts are a small fixed
+// set per schema, so the names stay few.
+const statementNames = new Map<string, string>();
+
+function _statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = Math.imul(h2 ^ c, 2246822519);
+    }
+    name = `fk_${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+    if (statementNames.size > 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+async function _runNamed<R>(target: SqlQueryable, plan: SqlPlan): Promise<R[]> {
+  const values = plan.values.map((v) => (v === undefined ? null : v));
+  const named = target as unknown as { query(config: { name: string; text: string; values: unknown[] }): Promise<SqlResultLike> };
+  const result = await named.query({ name: _statementName(plan.text), text: plan.text, values });
+  return result.rows as R[];
+}
+
 function _pgliteDriver(db: PgliteLike): SqlDriver {
   // PGlite is one connection and already queues queries behind an open transaction.
   return {
@@ -105,13 +134,13 @@ function _pgliteDriver(db: PgliteLike): SqlDriver {
 function _poolDriver(pool: PgPoolLike): SqlDriver {
   return {
     parallel: true,
-    query: (plan) => _run(pool, plan),
+    query: (plan) => _runNamed(pool, plan),
     async transaction(fn) {
       const conn = await pool.connect();
       let broken: Error | undefined;
       try {
         await conn.query('BEGIN');
-        const result = await fn({ query: (plan) => _run(conn, plan) });
+        const result = await fn({ query: (plan) => _runNamed(conn, plan) });
         await conn.query('COMMIT');
         return result;
       } catch (err) {
@@ -140,12 +169,12 @@ function _singleConnectionDriver(conn: SqlQueryable): SqlDriver {
   };
   return {
     parallel: false,
-    query: (plan) => serial(() => _run(conn, plan)),
+    query: (plan) => serial(() => _runNamed(conn, plan)),
     transaction: (fn) =>
       serial(async () => {
         await conn.query('BEGIN');
         try {
-          const result = await fn({ query: (plan) => _run(conn, plan) });
+          const result = await fn({ query: (plan) => _runNamed(conn, plan) });
           await conn.query('COMMIT');
           return result;
         } catch (err) {

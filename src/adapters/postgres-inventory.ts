@@ -24,7 +24,11 @@ export interface InventoryContext {
   /** Quoted schema. */
   s: string;
   createId: () => string;
+  /** (sku, location) pairs last seen with nothing available, and when: only batches touching them pay for the lock-free pre-read. */
+  soldOut?: Map<string, number>;
 }
+
+const SOLD_OUT_MEMORY_MS = 2_000;
 
 // Raised inside a transaction to roll it back and run it again.
 class RetryTransaction extends Error {}
@@ -69,15 +73,27 @@ export async function reserveBatch(ctx: InventoryContext, batch: readonly Prepar
   const places = new Map<string, { sku: string; locationId: string }>();
   for (const p of batch) for (const l of p.wanted) places.set(`${l.sku}\u0000${l.locationId}`, { sku: l.sku, locationId: l.locationId });
   const pairs = [...places.values()];
-  const snapshot = await _readForReserve(ctx.driver, ctx, ids, pairs, false);
-  if (snapshot.held.length === 0) {
-    const outcomes = _decide(new StockStep(snapshot.stock, [], ctx.createId), batch);
-    if (outcomes.every((o) => !o.ok)) return outcomes;
+  const soldOut = (ctx.soldOut ??= new Map());
+  const now = Date.now();
+  // The pre-read only pays off under a sold-out storm; skip it for pairs not seen empty lately.
+  if ([...places.keys()].some((k) => now - (soldOut.get(k) ?? Number.NEGATIVE_INFINITY) < SOLD_OUT_MEMORY_MS)) {
+    const snapshot = await _readForReserve(ctx.driver, ctx, ids, pairs, false);
+    if (snapshot.held.length === 0) {
+      const outcomes = _decide(new StockStep(snapshot.stock, [], ctx.createId), batch);
+      if (outcomes.every((o) => !o.ok)) return outcomes;
+    }
   }
   return retryingTransaction(ctx.driver, async (tx) => {
     const locked = await _readForReserve(tx, ctx, ids, pairs, true);
     const step = new StockStep(locked.stock, locked.held, ctx.createId);
     const outcomes = _decide(step, batch);
+    for (const o of outcomes) {
+      if (o.ok || !isFulfillmentError(o.error, 'INSUFFICIENT_STOCK')) continue;
+      for (const short of (o.error.details.shortages as { sku: string; locationId: string; available: number }[] | undefined) ?? []) {
+        if (short.available <= 0) soldOut.set(`${short.sku}\u0000${short.locationId}`, Date.now());
+      }
+    }
+    if (soldOut.size > 10_000) soldOut.clear();
     const changes = step.changes();
     if (changes !== null) {
       const [row] = await tx.query<{ inserted: number }>(plans.writeInventoryChanges(ctx.s, changes));

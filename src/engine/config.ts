@@ -46,6 +46,12 @@ export interface FulfillmentPolicy {
   outboxMaxAttempts: number;
   /** Minimum clock time between automatic maintenance sweeps run by commands. @defaultValue 60000 */
   sweepIntervalMs: number;
+  /**
+   * How long (real milliseconds) a stock-level read may steer the allocation of
+   * later placements in this process. Refusals and backorders always re-read;
+   * a reservation that finds it stale re-reads. `0` reads every time. @defaultValue 500
+   */
+  levelsCacheMs: number;
 }
 
 /** Options of {@link createFulfillment}. */
@@ -91,6 +97,7 @@ export const defaultPolicy: FulfillmentPolicy = {
   notificationChannel: 'email',
   outboxMaxAttempts: 8,
   sweepIntervalMs: 60_000,
+  levelsCacheMs: 500,
 };
 
 /** Merge a partial policy over the defaults. */

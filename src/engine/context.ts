@@ -11,6 +11,7 @@ import type { PaymentAdapter } from '../ports/payment.js';
 import type { StorageAdapter } from '../ports/storage.js';
 import type { FulfillmentPolicy } from './config.js';
 import type { EventBus } from './event-bus.js';
+import type { LevelsCache } from './levels-cache.js';
 
 /** Shared state of one `createFulfillment` instance. */
 export interface EngineContext {
@@ -25,6 +26,7 @@ export interface EngineContext {
   clock: Clock;
   orderMachine: OrderMachine | undefined;
   bus: EventBus;
+  levelsCache: LevelsCache;
   id(prefix: string): string;
   nowIso(): string;
   event<T extends DomainEventType>(type: T, orderId: string | null, data: DomainEventMap[T]): DomainEvent<T>;

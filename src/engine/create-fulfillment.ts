@@ -18,6 +18,7 @@ import { cancelOrder } from './cancel-order.js';
 import { type FulfillmentConfig, type FulfillmentPolicy, resolvePolicy } from './config.js';
 import { type EngineContext, defaultGenerateId, eventFactory } from './context.js';
 import { EventBus, type EventSubscriptions } from './event-bus.js';
+import { LevelsCache } from './levels-cache.js';
 import {
   type ReconcileDiscrepancy,
   adjustStock,
@@ -163,6 +164,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const id = config.generateId ?? defaultGenerateId;
   const storage = config.storage ?? memoryStorage();
   const bus = new EventBus(config.onHandlerError ?? (() => undefined));
+  const policy = resolvePolicy(config.policy);
   const ctx: EngineContext = {
     storage,
     locations,
@@ -171,10 +173,11 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     payments: config.payments ?? null,
     notifiers,
     boxes: config.boxes ?? defaultBoxes,
-    policy: resolvePolicy(config.policy),
+    policy,
     clock,
     orderMachine: config.orderMachine,
     bus,
+    levelsCache: new LevelsCache(policy.levelsCacheMs),
     id,
     nowIso: () => clock.now().toISOString(),
     event: eventFactory(clock, id),

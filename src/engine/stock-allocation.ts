@@ -33,10 +33,18 @@ export async function allocateAndReserve(
 ): Promise<StockHold> {
   const skus = [...new Set(request.lines.map((l) => l.sku))];
   let lastShortages: unknown[] = [];
+  let cached = ctx.levelsCache.get(skus);
   for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
-    const levels = await ctx.storage.levels(skus);
-    const input = { lines: request.lines, levels, locations: ctx.locationList, destination: request.destination };
-    const allocation = allocate(input, ctx.policy.allocation);
+    let levels = cached ?? (await readLevels(ctx, skus));
+    let input = { lines: request.lines, levels, locations: ctx.locationList, destination: request.destination };
+    let allocation = allocate(input, ctx.policy.allocation);
+    if (cached && allocation.shortfall.length > 0) {
+      // Never refuse or backorder on a cached view: look again.
+      levels = await readLevels(ctx, skus);
+      input = { ...input, levels };
+      allocation = allocate(input, ctx.policy.allocation);
+    }
+    cached = null;
     if (typeof ctx.policy.allocation === 'function') validateAllocation(input, allocation);
     if (allocation.shortfall.length > 0 && !request.allowShort) {
       throw insufficient(allocation, levels);
@@ -54,9 +62,11 @@ export async function allocateAndReserve(
         opId: `${request.opId}:${attempt}`,
         at: ctx.nowIso(),
       });
+      ctx.levelsCache.reserved(stock);
       return { allocation, reservation };
     } catch (err) {
       if (!isFulfillmentError(err, 'INSUFFICIENT_STOCK')) throw err;
+      ctx.levelsCache.drop(skus);
       lastShortages = (err.details.shortages as unknown[]) ?? [];
     }
   }
@@ -70,6 +80,12 @@ export async function allocateAndReserve(
   throw new FulfillmentError('INSUFFICIENT_STOCK', 'Stock was taken by concurrent orders', {
     details: { shortages: lastShortages },
   });
+}
+
+async function readLevels(ctx: EngineContext, skus: string[]) {
+  const levels = await ctx.storage.levels(skus);
+  ctx.levelsCache.put(skus, levels);
+  return levels;
 }
 
 function insufficient(allocation: Allocation, levels: { sku: string; available: number }[]): FulfillmentError {
