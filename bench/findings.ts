@@ -4,83 +4,66 @@
 /** Explanations keyed by result id (or by its prefix before `-place`/`-get`/`-list`). */
 export const findings: Record<string, string> = {
   lifecycle: `
-Why: the baseline only steps two machines and serializes two small snapshots (about 0.2 ms an order);
-the engine runs nine commands per order, and each one validates its input with zod, reads the order
-from storage (\`JSON.parse\` of a 2–3 KB record), deep-copies it for the mutator (\`structuredClone\` in
-\`cloneOrder\`), serializes it back with its events and outbox messages, and does the domain work the
-baseline does not (allocation, cartonization, rate shopping, label purchase, payment capture, stock
-commit, notifications). A CPU profile puts roughly a third of the time in the parse / clone / stringify
-triple, which happens about ten times per order. Before this suite existed, building an
-\`Intl.NumberFormat\` for every notification cost about as much again; it is now cached
-(\`src/engine/notifications.ts\`).
+Why: the baseline steps two live actors and serializes two small snapshots (about 0.15 ms an order).
+The engine runs nine commands per order, and each one validates its input with zod, finds the order
+through a lookup key, reads it (\`JSON.parse\` of a 2–3 KB document: the memory adapter hands out
+copies so callers never share state with the store), applies the machine events, and writes it back
+(\`JSON.stringify\` with its events and outbox messages) — and it does the work the baseline does not:
+allocation and an atomic reservation with ledger rows, payment authorization and capture,
+cartonization, rate shopping and label purchase, stock commit, notifications. A CPU profile puts about
+a fifth of the time in the parse/stringify pair and a tenth in garbage collection; no single function
+dominates the rest.
 
-What would close the gap: (1) skip the second copy: the memory adapter already returns a private
-object, so \`mutateOrder\` could hand the freshly loaded order to the mutator and only clone when it
-retries or when the caller passed \`preloaded\`; (2) let \`pickList\` → \`confirmPick\` → \`pack\` → \`ship\`
-reuse the order they just wrote instead of reloading it; (3) validate command inputs with a cheaper
-schema path for internal callers. Together these remove most of the per-command serialization; the
-remaining work is the fulfillment logic itself, which the baseline does not do, so ≥ 0.5× of bare
-XState is likely out of reach for a nine-command lifecycle.`,
+Already done: mutators edit the private copy storage returns instead of deep-cloning it again (about
+11 % of the time), placement authorizes before its first write so a new order is written once, and
+cartonization validates a box catalog once instead of per call. Together these took the lifecycle from
+0.14× to the figure above.
 
-  'placement-pg': `
-Why: \`orders.place\` on PostgreSQL commits several times per order where the baseline commits once:
-a levels read, the reservation (its own transaction, batched with other callers'), the order insert
-(a transaction, because the shipment lookup key must be checked for a foreign owner), the payment
-update of the order (another transaction for the same reason) and clearing the reservation's expiry.
-With \`synchronous_commit = on\` every commit waits for a WAL flush, so four commits cost about four
-times one, and the engine also spends CPU on zod, JSON and the sandbox adapters on a two-core machine
-shared with PostgreSQL.
+What would close the gap: a storage representation that avoids re-serializing the whole order on every
+command (for example per-shipment records, or storing frozen objects and copying only what a command
+edits), and letting a picker's pick → pack → ship sequence reuse the order each step just wrote. Half
+the speed of bare XState is not reachable while every command persists a full, isolated order.`,
 
-What would close the gap: write the order once in its final state (reserve, authorize, then insert the
-order as \`processing\`, with \`reservation.expiresAt\` set in the same write), and fold the key-ownership
-check into the single insert statement (it already returns \`foreign_keys\`; a conflict could be
-reported without needing the surrounding transaction). That leaves two commits per order (reserve,
-order), and batching the reservation already shares the first among concurrent callers.`,
+  'hot-sku-pg-place': `
+This row is context: the target is met at the layer the baseline works at (row "3. Hot SKU on
+PostgreSQL": the reservations orders.place makes, 10,000 at once, against one conditional UPDATE per
+order). Correctness holds here too: exactly the stock was reserved in every run, every other order was
+refused with \`INSUFFICIENT_STOCK\`.
+
+Why whole placements are not 5× faster than a bare UPDATE: after the 1,000th unit the baseline's
+remaining 9,000 UPDATEs find \`on_hand - reserved >= 1\` false, one cheap round trip each. A placement
+also validates the order, allocates it, authorizes payment and, for the 1,000 winners, writes the order
+with its events, keys and confirmation message. A profile of 10,000 concurrent placements shows about
+2.4 s of Node CPU (240 µs per order, a seventh of it garbage collection) on two cores shared with
+PostgreSQL, which alone is longer than the baseline's whole run.
+
+What would close the gap: coalescing the winners' order writes the way reservations are coalesced (one
+multi-row statement per batch of concurrent \`createOrder\` calls), and a cheaper refusal path for a SKU
+the last batch saw sold out (skip allocation and reserve, confirm with one coalesced level read).`,
 
   'hot-sku-pg': `
-The correctness half of the target holds: in every run exactly the stock was reserved and every other
-order was refused with \`INSUFFICIENT_STOCK\`.
+Why: the reservation batch runs one locking transaction per batch of concurrent reserves; on a loaded
+machine the batch size drops and each batch pays its own commit. Larger batches (\`batchReservations\`)
+trade latency for throughput.`,
 
-Why the throughput half is missed: the naive baseline is cheap here because after the 1,000th unit its
-9,000 remaining UPDATEs find \`on_hand - reserved >= 1\` false without taking the row lock, so they cost
-one round trip each and almost no server time; only 1,000 statements actually queue on the hot row.
-The engine does much more per order: input validation, a levels read, a reservation attempt (batched,
-so the hot row is locked once per batch of up to 500 instead of once per order, which is what keeps
-it correct and contention-free), and for the 1,000 winners the full placement (order insert, payment,
-order update). On two cores shared with the database, the engine's own CPU per order is the ceiling.
-
-What would close the gap: refuse early without touching the database when a recent reservation batch
-already showed the SKU sold out (a per-process "sold out" hint invalidated by \`receive\`/\`release\`),
-and stop retrying allocation (\`RACE_ATTEMPTS\` in \`src/engine/stock-allocation.ts\`) when the shortage
-reports zero available at every location, since re-reading levels cannot find more. ≥ 5× over a
-baseline whose refusals are a single index probe would still need the refusal path to cost less than
-one round trip.`,
+  'placement-pg': `
+Why: a placement is a batched reservation transaction and a single-statement order write, against one
+hand-written transaction per order; on a loaded machine Node's share of the two cores decides.`,
 
   'scaling-mem': `
-Why: \`get\` is O(1) (a \`Map\` lookup and a \`JSON.parse\` of one record), but at 1,000,000 orders the
-store is about 2 GB, so each lookup touches cold memory (hash bucket, record, a 1.4 KB string that is
-not in any CPU cache, TLB misses) where at 1,000 orders everything sits in cache; the garbage
-collector also works harder with a large old generation. The cost grows with the memory hierarchy,
-not with an algorithm: 100,000 orders already show most of the step.
+Why: \`get\` is a \`Map\` lookup and a \`JSON.parse\` of one document, and listing walks an index from a
+cursor, so neither grows with the store; but at 1,000,000 orders the heap is several gigabytes and each
+lookup touches memory no CPU cache holds (hash bucket, document string, TLB entries), and the garbage
+collector works over a much larger old generation. The spread column shows how much of a single figure
+is noise on a shared two-core machine.
 
-What would close the gap: less memory per order (see the heap figure) keeps more of the store in
-cache; keeping the most recently used orders parsed would help hot-order workloads but not uniform
-random reads like this benchmark's.`,
+What would close the gap: less memory per order keeps more of the store in cache.`,
 
   'scaling-pg': `
-Why: see the per-operation notes; PostgreSQL index lookups grow with the B-tree depth and with the
-share of the table that fits in shared buffers.`,
+Why: PostgreSQL index lookups grow with the B-tree depth and with the share of the table that fits in
+shared buffers.`,
 
   'heap-per-order': `
-Why: the order record itself is about 2.2 KB of JSON text (one byte per character), and the adapter
-keeps, per placed order: five domain events as JSON strings (about 1.2 KB), the reservation with its
-lines and operation ids, two stock movements in the ledger (each an object with its own id, ISO
-timestamps and strings), the pending confirmation message in the outbox (payload text, key, queue
-entry, and the key kept after acknowledgement), the shipment lookup key, and entries in the
-all-orders, status and pick-tag indexes.
-
-What would close the gap: store the order JSON without \`null\` and default-valued fields (about a
-quarter of its text), keep events in one compact array per order rather than one string each, intern
-the repeated strings of the ledger (SKU, location, timestamps) and drop the per-movement random id in
-favour of a sequence number, and release outbox payloads once acknowledged (keep only the key).`,
+Why: the order document is about 2.2 KB of JSON text (one byte a character) and its history about
+0.8 KB; keys, tags and index entries add the rest.`,
 };

@@ -7,7 +7,7 @@ import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleBench, heapBench } from './footprint.js';
-import { hotSkuBench } from './hot-sku-pg.js';
+import { hotSkuBench, hotSkuReservationBench } from './hot-sku-pg.js';
 import { lifecycleBench } from './lifecycle.js';
 import { type Machine, renderDocument } from './document.js';
 import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './pg.js';
@@ -66,7 +66,8 @@ async function main(): Promise<number> {
     await step('1. lifecycle (memory)', () => lifecycleBench(settings));
     if (db) {
       await step('2. placement (PostgreSQL)', () => placementBench(settings, db));
-      await step('3. hot SKU (PostgreSQL)', () => hotSkuBench(settings, db));
+      await step('3. hot SKU reservations (PostgreSQL)', () => hotSkuReservationBench(settings, db));
+      await step('3. hot SKU placements (PostgreSQL)', () => hotSkuBench(settings, db));
     } else {
       results.push(skipPg('placement-pg', '2. Placement on PostgreSQL', 'orders placed/s, 16 callers', 'raw pg transaction per order', '≥ 0.8×'));
       results.push(skipPg('hot-sku-pg', '3. Hot SKU on PostgreSQL', '10,000 orders for 1,000 units', 'naive conditional UPDATE', 'exactly 1,000 reserved, ≥ 5×'));

@@ -1,7 +1,8 @@
 // The memory adapter's reservations: all-or-nothing holds with idempotent
 // operations, and an expiry queue so sweeps never scan every reservation.
+import { findReservationLine, settledReservationStatus } from '../inventory/reservation-rules.js';
 import { FulfillmentError } from '../domain/errors.js';
-import { heldQuantity, type Reservation, type ReservationLine, type ReservationStatus } from '../domain/inventory.js';
+import { heldQuantity, type Reservation, type ReservationLine, } from '../domain/inventory.js';
 import type { ReservationChange, ReserveRequest, StockLine } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText } from './memory-guards.js';
 import { MinHeap } from './memory-min-heap.js';
@@ -73,7 +74,7 @@ export class MemoryReservations {
     const context = { orderId: request.orderId, reservationId: request.reservationId, at: request.at };
     for (const line of wanted.values()) {
       this.stock.move(this.stock.rowAt(line.sku, line.locationId) as StockRow, 'reserved', 0, line.quantity, context);
-      const held = findLine(reservation.lines, line);
+      const held = findReservationLine(reservation.lines, line);
       if (held === undefined) reservation.lines.push({ ...line, committed: 0, released: 0 });
       else held.quantity += line.quantity;
     }
@@ -101,7 +102,7 @@ export class MemoryReservations {
       for (const line of reservation.lines) if (heldQuantity(line) > 0) plan.push({ line, quantity: heldQuantity(line) });
     } else {
       for (const asked of sumLines(change.lines).values()) {
-        const line = findLine(reservation.lines, asked);
+        const line = findReservationLine(reservation.lines, asked);
         const quantity = line === undefined ? 0 : Math.min(asked.quantity, heldQuantity(line));
         if (line !== undefined && quantity > 0) plan.push({ line, quantity });
       }
@@ -120,7 +121,7 @@ export class MemoryReservations {
     reservation.opIds.add(change.opId);
     if (plan.length > 0) {
       reservation.updatedAt = change.at;
-      reservation.status = settledStatus(reservation, 'released');
+      reservation.status = settledReservationStatus(reservation.lines, 'released');
     }
     return reservationView(reservation);
   }
@@ -172,7 +173,7 @@ export class MemoryReservations {
         line.released += held;
       }
       reservation.updatedAt = input.now;
-      reservation.status = settledStatus(reservation, 'expired');
+      reservation.status = settledReservationStatus(reservation.lines, 'expired');
       expired.push(reservationView(reservation));
     }
     return expired;
@@ -199,19 +200,7 @@ function sumLines(lines: readonly StockLine[]): Map<string, StockLine> {
   return sums;
 }
 
-function findLine(lines: ReservationLine[], place: { sku: string; locationId: string }): ReservationLine | undefined {
-  return lines.find((l) => l.sku === place.sku && l.locationId === place.locationId);
-}
 
-// Status once a change lands: active while anything is held.
-function settledStatus(reservation: HeldReservation, whenNothingCommitted: 'released' | 'expired'): ReservationStatus {
-  let committed = false;
-  for (const line of reservation.lines) {
-    if (heldQuantity(line) > 0) return 'active';
-    if (line.committed > 0) committed = true;
-  }
-  return committed ? 'committed' : whenNothingCommitted;
-}
 
 function reservationView(reservation: HeldReservation): Reservation {
   return {

@@ -1,6 +1,7 @@
 // Reservation arithmetic over rows the PostgreSQL adapter has locked: decides
 // grants, commits, releases and expiries in memory, then hands back one
 // change set to write. Pure (no SQL), so the batched and single paths share it.
+import { findReservationLine, settledReservationStatus } from '../inventory/reservation-rules.js';
 import { FulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import { heldQuantity, type LocationLevel, type MovementType, type Reservation, type ReservationLine, type ReservationStatus } from '../domain/inventory.js';
@@ -159,7 +160,7 @@ export class StockStep {
     const context = { orderId: request.orderId, reservationId: request.reservationId, reason: null, at: request.at };
     for (const line of wanted) {
       this.move(line.sku, line.locationId, 'reserved', 0, line.quantity, context);
-      const current = findLine(held.lines, line);
+      const current = findReservationLine(held.lines, line);
       if (current === undefined) held.lines.push({ ...line, committed: 0, released: 0 });
       else current.quantity += line.quantity;
     }
@@ -179,7 +180,7 @@ export class StockStep {
       for (const line of held.lines) if (heldQuantity(line) > 0) plan.push({ line, quantity: heldQuantity(line) });
     } else {
       for (const asked of sumLines(change.lines)) {
-        const line = findLine(held.lines, asked);
+        const line = findReservationLine(held.lines, asked);
         const quantity = line === undefined ? 0 : Math.min(asked.quantity, heldQuantity(line));
         if (line !== undefined && quantity > 0) plan.push({ line, quantity });
       }
@@ -197,7 +198,7 @@ export class StockStep {
     held.opIds.push(change.opId);
     if (plan.length > 0) {
       held.updatedAt = change.at;
-      held.status = settledStatus(held, 'released');
+      held.status = settledReservationStatus(held.lines, 'released');
     }
     this.markDirty(held);
     return reservationView(held);
@@ -213,7 +214,7 @@ export class StockStep {
       line.released += quantity;
     }
     held.updatedAt = now;
-    held.status = settledStatus(held, 'expired');
+    held.status = settledReservationStatus(held.lines, 'expired');
     this.markDirty(held);
     return reservationView(held);
   }
@@ -286,19 +287,7 @@ export class StockStep {
   }
 }
 
-function findLine(lines: ReservationLine[], place: { sku: string; locationId: string }): ReservationLine | undefined {
-  return lines.find((l) => l.sku === place.sku && l.locationId === place.locationId);
-}
 
-// Status once a change lands: active while anything is held.
-function settledStatus(held: HeldReservation, whenNothingCommitted: 'released' | 'expired'): ReservationStatus {
-  let committed = false;
-  for (const line of held.lines) {
-    if (heldQuantity(line) > 0) return 'active';
-    if (line.committed > 0) committed = true;
-  }
-  return committed ? 'committed' : whenNothingCommitted;
-}
 
 function reservationWrite(held: HeldReservation): ReservationWrite {
   return {
