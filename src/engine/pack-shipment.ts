@@ -44,7 +44,7 @@ export async function packShipment(ctx: EngineContext, shipmentId: string, raw: 
     for (const l of s.lines) if (l.picked === null) l.picked = l.quantity;
     s.parcels = parcels;
     return { order: next, events: [ctx.event('shipment.packed', next.id, { shipmentId, parcels: parcels.length })] };
-  });
+  }, order);
   const packed = findShipment(updated, shipmentId);
   return {
     order: updated,

@@ -173,7 +173,7 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
       }
     }
     return { order: next, events, outbox };
-  });
+  }, order);
 
   // The count was wrong: what the picker could not find is not on hand.
   for (const s of shorts) {

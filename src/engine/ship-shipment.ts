@@ -56,7 +56,7 @@ export async function shipShipment(ctx: EngineContext, shipmentId: string, raw: 
           cost: label.cost,
         });
         return { order: next, events: [event] };
-      });
+      }, order);
     } catch (err) {
       await voidLabel(ctx, { ...shipment, rate, label }).catch(() => undefined);
       throw err;
@@ -111,7 +111,7 @@ async function handOver(ctx: EngineContext, order: Order, shipment: Shipment): P
       trackingUrl: label.trackingUrl,
     });
     return { order: next, events, outbox };
-  });
+  }, order);
   return findShipment(updated, shipment.id);
 }
 
