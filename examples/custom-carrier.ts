@@ -4,14 +4,17 @@ import {
   type CarrierAdapter,
   CarrierError,
   type CarrierMessage,
+  type CarrierStatusMap,
   type Label,
   type Rate,
   type RateRequest,
   type TrackingEvent,
+  normalizeCarrierStatus,
+  readHeader,
+  signWebhook,
   toGrams,
-} from '../src/index.js';
-import { type CarrierStatusMap, normalizeCarrierStatus } from '../src/index.js';
-import { readHeader, signWebhook, verifyWebhook } from '../src/index.js';
+  verifyWebhook,
+} from 'fulfillkit';
 
 // ---- the courier's API, as its SDK would expose it ----------------------------
 
