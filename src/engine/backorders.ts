@@ -79,7 +79,7 @@ export async function fillOrderBackorders(ctx: EngineContext, orderId: string, p
     // The order changed under us (cancelled, filled elsewhere): hand the units back.
     await ctx.storage
       .releaseReservation({ reservationId, lines: stock, opId: `fill:${order.version}:abort`, reason: 'backorder fill aborted', at: ctx.nowIso() })
-      .catch(() => undefined);
+      .catch((e) => ctx.reportError(e, `release of ${reservationId} after an aborted backorder fill`));
     if (err instanceof StaleFill) return loadOrder(ctx, order.id);
     throw err;
   }

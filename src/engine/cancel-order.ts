@@ -12,6 +12,7 @@ import type { StockLine } from '../ports/storage.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
+import { orderIdSchema } from './order-commands.js';
 import { hasShipped } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
 import { loadOrder, mutateOrder } from './order-writer.js';
@@ -23,7 +24,7 @@ const OPEN_SHIPMENT: ReadonlySet<string> = new Set(['pending', 'picking', 'packe
 /** Cancel an order, or its unshipped part. */
 export async function cancelOrder(ctx: EngineContext, orderId: string, raw: { reason: string }): Promise<Order> {
   const { reason } = parseInput(cancelInputSchema, raw, 'cancellation');
-  const order = await loadOrder(ctx, orderId);
+  const order = await loadOrder(ctx, parseInput(orderIdSchema, orderId, 'order id'));
   // Dry run first: a refused cancellation must not void or release anything.
   applyOrderEvent(order.machine as never, { type: 'CANCEL', reason }, ctx.orderMachine);
   return cancelUnshipped(ctx, order, reason);
@@ -47,21 +48,6 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
     else if (s.rate && !s.label) await voidUnsettledLabel(ctx, order, s, s.rate);
   }
 
-  if (order.reservationId) {
-    const lines: StockLine[] | undefined = whole
-      ? undefined
-      : open.flatMap((s) => s.lines.map((l) => ({ sku: l.sku, locationId: s.locationId, quantity: l.quantity })));
-    if (whole || (lines && lines.length > 0)) {
-      await ctx.storage.releaseReservation({
-        reservationId: order.reservationId,
-        lines,
-        opId: `cancel:${open.map((s) => s.id).join(',') || 'all'}`,
-        reason,
-        at: ctx.nowIso(),
-      });
-    }
-  }
-
   const cancelledValue = open.reduce((n, s) => n + shipmentValue(order, s), 0) + backorderedValue(order);
   let voided = false;
   let refunded = 0;
@@ -76,6 +62,22 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
     const uncaptured = Math.max(0, order.payment.authorized - order.payment.captured);
     const result = await refund(ctx, order, cancelledValue - uncaptured, `${order.id}:refund:cancel-remaining`, reason);
     refunded = result ? result.refunded - order.payment.refunded : 0;
+  }
+
+  // Money before stock: a failed void or refund leaves the order holding its units.
+  if (order.reservationId) {
+    const lines: StockLine[] | undefined = whole
+      ? undefined
+      : open.flatMap((s) => s.lines.map((l) => ({ sku: l.sku, locationId: s.locationId, quantity: l.quantity })));
+    if (whole || (lines && lines.length > 0)) {
+      await ctx.storage.releaseReservation({
+        reservationId: order.reservationId,
+        lines,
+        opId: `cancel:${open.map((s) => s.id).join(',') || 'all'}`,
+        reason,
+        at: ctx.nowIso(),
+      });
+    }
   }
 
   return mutateOrder(ctx, order.id, (current) => {

@@ -81,6 +81,13 @@ export interface FulfillmentConfig {
   generateId?: (prefix: string) => string;
   /** Called when an `events.on` handler throws. @defaultValue ignore */
   onHandlerError?: (error: unknown, eventType: string) => void;
+  /**
+   * Called when follow-up work after a completed command fails (serving
+   * backorders after a receipt, a compensating void, a short-pick count
+   * correction, an automatic sweep). The command's own result stands.
+   * @defaultValue `console.warn`
+   */
+  onBackgroundError?: (error: unknown, operation: string) => void;
 }
 
 /** Defaults applied under a shop's policy. */

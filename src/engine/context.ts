@@ -27,6 +27,8 @@ export interface EngineContext {
   orderMachine: OrderMachine | undefined;
   bus: EventBus;
   levelsCache: LevelsCache;
+  /** Report a failure of follow-up work that must not fail the command. */
+  reportError(error: unknown, operation: string): void;
   id(prefix: string): string;
   nowIso(): string;
   event<T extends DomainEventType>(type: T, orderId: string | null, data: DomainEventMap[T]): DomainEvent<T>;

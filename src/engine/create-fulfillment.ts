@@ -32,7 +32,9 @@ import { type SweepResult, sweep, sweepScheduler } from './maintenance.js';
 import { type ListOrdersInput, getOrder, holdOrder, listOrders, orderHistory, releaseHold, retryPayment } from './order-commands.js';
 import { type DispatchOptions, type DispatchResult, dispatchOutbox } from './outbox-dispatch.js';
 import { type PackInput, type PackResult, packShipment } from './pack-shipment.js';
+import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
+import { orderIdSchema } from './order-commands.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
 import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
@@ -178,6 +180,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     orderMachine: config.orderMachine,
     bus,
     levelsCache: new LevelsCache(policy.levelsCacheMs),
+    reportError: config.onBackgroundError ?? ((error, operation) => console.warn(`fulfillkit: ${operation} failed:`, error)),
     id,
     nowIso: () => clock.now().toISOString(),
     event: eventFactory(clock, id),
@@ -208,10 +211,11 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       releaseHold: (orderId) => releaseHold(ctx, orderId),
       retryPayment: withSweep((orderId, payment) => retryPayment(ctx, orderId, payment)),
       syncPayment: async (orderId) => {
-        const order = await loadOrder(ctx, orderId);
+        const order = await loadOrder(ctx, parseInput(orderIdSchema, orderId, 'order id'));
         const paymentId = order.payment.paymentId;
         if (!paymentId || (order.status !== 'pending_payment' && order.status !== 'payment_failed')) return order;
-        const result = await requirePayments(ctx).retrieve({ paymentId });
+        const payments = requirePayments(ctx);
+        const result = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId }));
         if (result && (result.status === 'authorized' || result.status === 'captured')) return recordAuthorized(ctx, order, result);
         return order;
       },

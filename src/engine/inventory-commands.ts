@@ -51,8 +51,18 @@ export async function receiveStock(ctx: EngineContext, raw: ReceiveInput): Promi
   const input = parseInput(receiveInputSchema, raw, 'stock receipt');
   requireLocation(ctx, input.locationId);
   await ctx.storage.receive({ ...input, at: ctx.nowIso() });
-  if (ctx.policy.backorders) await fillBackorders(ctx, input.sku);
+  if (ctx.policy.backorders) await serveBackorders(ctx, input.sku);
   return inventoryLevel(ctx, input.sku);
+}
+
+// The stock is stored whatever happens next; serving backorders is follow-up
+// work that a later receipt or sweep can redo, so its failure is reported, not thrown.
+async function serveBackorders(ctx: EngineContext, sku: string): Promise<void> {
+  try {
+    await fillBackorders(ctx, sku);
+  } catch (err) {
+    ctx.reportError(err, `serving backorders of ${sku}`);
+  }
 }
 
 /** `inventory.adjust`: correct on-hand (cycle count, damage). */
@@ -60,7 +70,7 @@ export async function adjustStock(ctx: EngineContext, raw: AdjustInput): Promise
   const input = parseInput(adjustInputSchema, raw, 'stock adjustment');
   requireLocation(ctx, input.locationId);
   await ctx.storage.adjust({ ...input, at: ctx.nowIso() });
-  if (input.delta > 0 && ctx.policy.backorders) await fillBackorders(ctx, input.sku);
+  if (input.delta > 0 && ctx.policy.backorders) await serveBackorders(ctx, input.sku);
   return inventoryLevel(ctx, input.sku);
 }
 

@@ -54,7 +54,7 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
   const payments = ctx.payments;
   if (payments) {
     const found = order.payment.paymentId
-      ? await payments.retrieve({ paymentId: order.payment.paymentId }).catch(() => null)
+      ? await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: order.payment.paymentId as string })).catch(() => null)
       : await lookupByKey(ctx, payments, authorizeKey(order.id, order.payment.attempts));
     if (found && (found.status === 'authorized' || found.status === 'captured') && order.status !== 'on_hold') {
       if (!expired) {
@@ -88,7 +88,10 @@ export function sweepScheduler(ctx: EngineContext): () => Promise<void> {
     if (running || now - last < ctx.policy.sweepIntervalMs) return;
     last = now;
     running = sweep(ctx)
-      .then(() => undefined, () => undefined)
+      .then(
+        () => undefined,
+        (err) => ctx.reportError(err, 'maintenance sweep'),
+      )
       .finally(() => {
         running = null;
       });

@@ -17,7 +17,9 @@ const listSchema = z.strictObject({
   cursor: z.string().max(200).nullable().optional(),
 });
 const holdSchema = z.strictObject({ reason: z.string().min(1).max(500) });
-const idSchema = z.string().min(1).max(128);
+/** An order id as commands accept it. */
+export const orderIdSchema = z.string().min(1).max(128);
+const idSchema = orderIdSchema;
 
 /** Input of `orders.list`. */
 export type ListOrdersInput = z.input<typeof listSchema>;
@@ -42,7 +44,7 @@ export async function orderHistory(ctx: EngineContext, id: string): Promise<Doma
 /** `orders.hold`: pause an order that has not shipped. */
 export function holdOrder(ctx: EngineContext, id: string, raw: { reason: string }): Promise<Order> {
   const { reason } = parseInput(holdSchema, raw, 'hold');
-  return mutateOrder(ctx, id, (current) => {
+  return mutateOrder(ctx, parseInput(idSchema, id, 'order id'), (current) => {
     const next = current;
     const events = transitionOrder(ctx, next, { type: 'HOLD', reason });
     next.hold = { reason, since: ctx.nowIso() };

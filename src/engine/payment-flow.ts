@@ -134,7 +134,7 @@ async function recordAuthorization(ctx: EngineContext, order: Order, outcome: Au
     });
   } catch (err) {
     // The order moved on without us (cancelled meanwhile): give the money back.
-    if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch(() => undefined);
+    if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch((e) => ctx.reportError(e, `void of ${order.id}'s authorization`));
     throw err;
   }
   return captureOnPlace(ctx, updated);

@@ -35,7 +35,8 @@ export async function pickList(ctx: EngineContext, raw: PickListInput): Promise<
     throw new FulfillmentError('NOT_FOUND', `Location ${locationId} is not configured`, { details: { locationId } });
   }
   const page = await ctx.storage.listOrders({ tag: pickTag(locationId), limit });
-  const picked = await Promise.all(
+  // One order failing to update must not strand the others already marked picking.
+  const settled = await Promise.allSettled(
     page.items.map(async (order) => {
       const ids: string[] = [];
       const updated = await mutateOrder(
@@ -58,7 +59,11 @@ export async function pickList(ctx: EngineContext, raw: PickListInput): Promise<
       return updated.shipments.filter((s) => ids.includes(s.id)).map((s) => ({ shipmentId: s.id, orderId: updated.id, lines: s.lines }));
     }),
   );
-  const shipments = picked.flat();
+  const shipments = settled.flatMap((r) => {
+    if (r.status === 'fulfilled') return r.value;
+    ctx.reportError(r.reason, `pick list at ${locationId}`);
+    return [];
+  });
   const skus = [...new Set(shipments.flatMap((s) => s.lines.map((l) => l.sku)))];
   const levels = skus.length ? await ctx.storage.levels(skus) : [];
   const bins = new Map<string, string | null>();
@@ -72,6 +77,11 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
   const { order, shipment } = await loadShipment(ctx, shipmentId);
   if (shipment.status !== 'pending' && shipment.status !== 'picking') {
     throw new FulfillmentError('INVALID_TRANSITION', `Shipment ${shipmentId} is ${shipment.status}; picks are confirmed while picking`, {
+      details: { status: shipment.status, event: 'CONFIRM_PICK' },
+    });
+  }
+  if (shipment.lines.every((l) => l.picked !== null)) {
+    throw new FulfillmentError('INVALID_TRANSITION', `The pick of shipment ${shipmentId} is already confirmed`, {
       details: { status: shipment.status, event: 'CONFIRM_PICK' },
     });
   }
@@ -93,15 +103,6 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
   const shorts = [...expected].map(([sku, want]) => ({ sku, quantity: want - (pickedBySku.get(sku) ?? 0) })).filter((s) => s.quantity > 0);
   const backorder = ctx.policy.shortPick === 'backorder';
   let refunded = 0;
-  if (shorts.length && order.reservationId) {
-    await ctx.storage.releaseReservation({
-      reservationId: order.reservationId,
-      lines: shorts.map((s) => ({ ...s, locationId: shipment.locationId })),
-      opId: `short:${shipmentId}`,
-      reason: `short pick on ${shipmentId}`,
-      at: ctx.nowIso(),
-    });
-  }
   // Nothing picked and nothing else left to ship: the whole order ends here, so
   // the money goes back in full (shipping included) or the authorization is voided.
   const endsOrder =
@@ -120,6 +121,16 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
     refunded = result ? result.refunded - order.payment.refunded : 0;
   }
   const voided = endsOrder ? (await voidAuthorization(ctx, order)) !== null : false;
+  // Money first, then stock: a failed refund must not leave the units released under a live order.
+  if (shorts.length && order.reservationId) {
+    await ctx.storage.releaseReservation({
+      reservationId: order.reservationId,
+      lines: shorts.map((s) => ({ ...s, locationId: shipment.locationId })),
+      opId: `short:${shipmentId}`,
+      reason: `short pick on ${shipmentId}`,
+      at: ctx.nowIso(),
+    });
+  }
 
   const updated = await mutateOrder(ctx, order.id, (current) => {
     const next = current;
@@ -177,7 +188,9 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
 
   // The count was wrong: what the picker could not find is not on hand.
   for (const s of shorts) {
-    await ctx.storage.adjust({ sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, at: ctx.nowIso() }).catch(() => undefined);
+    await ctx.storage
+      .adjust({ sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, at: ctx.nowIso() })
+      .catch((err) => ctx.reportError(err, `short-pick count correction of ${s.sku} at ${shipment.locationId}`));
   }
   if (shorts.length && backorder) return fillOrderBackorders(ctx, updated.id);
   return updated;

@@ -143,9 +143,9 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     if (hold.reservation) {
       await ctx.storage
         .releaseReservation({ reservationId, opId: 'place:abort', reason: 'order not stored', at: ctx.nowIso() })
-        .catch(() => undefined);
+        .catch((e) => ctx.reportError(e, `release of ${reservationId}`));
     }
-    if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch(() => undefined);
+    if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch((e) => ctx.reportError(e, `void of ${order.id}'s authorization`));
     if (isFulfillmentError(err, 'IDEMPOTENCY_CONFLICT') && key !== undefined && print) {
       const d = err.details as { resourceId?: string; fingerprint?: string };
       if (d.resourceId && d.fingerprint) return replay(ctx, d.resourceId, d.fingerprint, print, key);
@@ -153,7 +153,13 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     throw err;
   }
   ctx.bus.emit(events);
-  return captureOnPlace(ctx, order);
+  try {
+    return await captureOnPlace(ctx, order);
+  } catch (err) {
+    // The order is placed and paid for; the capture is taken again at shipment.
+    ctx.reportError(err, `capture on placement of ${order.id}`);
+    return order;
+  }
 }
 
 async function replay(ctx: EngineContext, orderId: string, stored: string, print: string, key: string): Promise<Order> {

@@ -1,4 +1,5 @@
 // Step 8, after delivery: return authorizations, receipt, restock and refund.
+import { z } from 'zod';
 import { FulfillmentError, parseInput } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
@@ -17,6 +18,7 @@ import { transitionOrder } from './order-transition.js';
 import { loadOrder, mutateOrder } from './order-writer.js';
 import { refund } from './payment-flow.js';
 
+const returnIdSchema = z.string().min(1).max(128);
 const OPEN_RETURN: ReadonlySet<string> = new Set(['requested', 'approved']);
 const DAY_MS = 86_400_000;
 
@@ -92,14 +94,26 @@ export async function receiveReturn(ctx: EngineContext, returnId: string, raw: R
   const order = await orderOfReturn(ctx, returnId);
   const rma = order.returns.find((r) => r.id === returnId) as ReturnRequest;
   applyReturnEvent(rma.status, { type: 'RECEIVE' }); // refuse early, before any money moves
-  const received = input.lines.map((l, i) => {
-    const line = rma.lines.find((x) => x.sku === l.sku);
-    if (!line || l.quantity > line.quantity) {
-      throw new FulfillmentError('VALIDATION_FAILED', `Invalid return receipt: lines.${i}: ${l.quantity} × ${l.sku} exceeds the authorized ${line?.quantity ?? 0}`, {
-        details: { issues: [{ path: `lines.${i}.quantity`, message: `authorized ${line?.quantity ?? 0}` }] },
+  // Receipt lines draw on the authorized lines of their SKU, in order, so
+  // neither repeated SKUs nor two order lines of one SKU can exceed the RMA.
+  const left = rma.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, left: l.quantity }));
+  const received: { sku: string; quantity: number; restock: boolean; lineId: string }[] = [];
+  input.lines.forEach((l, i) => {
+    let want = l.quantity;
+    for (const line of left) {
+      if (line.sku !== l.sku || want === 0) continue;
+      const take = Math.min(line.left, want);
+      if (take === 0) continue;
+      received.push({ sku: l.sku, quantity: take, restock: l.restock, lineId: line.lineId });
+      line.left -= take;
+      want -= take;
+    }
+    if (want > 0) {
+      const authorized = rma.lines.filter((x) => x.sku === l.sku).reduce((n, x) => n + x.quantity, 0);
+      throw new FulfillmentError('VALIDATION_FAILED', `Invalid return receipt: lines.${i}.quantity: ${l.sku} received beyond the authorized ${authorized}`, {
+        details: { issues: [{ path: `lines.${i}.quantity`, message: `authorized ${authorized}` }] },
       });
     }
-    return { ...l, lineId: line.lineId };
   });
   const value = received.reduce((n, l) => n + (order.lines.find((x) => x.id === l.lineId)?.unitPrice.amount ?? 0) * l.quantity, 0);
   const refundResult = await refund(ctx, order, value, `${order.id}:refund:${returnId}`, `return ${returnId}`);
@@ -114,8 +128,8 @@ export async function receiveReturn(ctx: EngineContext, returnId: string, raw: R
     for (const l of received) {
       const rl = r.lines.find((x) => x.lineId === l.lineId);
       if (rl) {
-        rl.received = l.quantity;
-        rl.restocked = l.restock ? l.quantity : 0;
+        rl.received += l.quantity;
+        rl.restocked += l.restock ? l.quantity : 0;
       }
       const line = next.lines.find((x) => x.id === l.lineId);
       if (line) line.returned += l.quantity;
@@ -152,7 +166,8 @@ export async function receiveReturn(ctx: EngineContext, returnId: string, raw: R
 }
 
 async function orderOfReturn(ctx: EngineContext, returnId: string): Promise<Order> {
-  const orderId = typeof returnId === 'string' && returnId ? await ctx.storage.findOrderId(returnKey(returnId)) : null;
+  const id = parseInput(returnIdSchema, returnId, 'return id');
+  const orderId = await ctx.storage.findOrderId(returnKey(id));
   if (!orderId) throw new FulfillmentError('NOT_FOUND', `Return ${returnId} not found`, { details: { returnId } });
   return loadOrder(ctx, orderId);
 }

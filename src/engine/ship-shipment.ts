@@ -58,7 +58,7 @@ export async function shipShipment(ctx: EngineContext, shipmentId: string, raw: 
         return { order: next, events: [event] };
       }, order);
     } catch (err) {
-      await voidLabel(ctx, { ...shipment, rate, label }).catch(() => undefined);
+      await voidLabel(ctx, { ...shipment, rate, label }).catch((e) => ctx.reportError(e, `void of label ${label.trackingNumber}`));
       throw err;
     }
     shipment = findShipment(order, shipmentId);
@@ -69,9 +69,12 @@ export async function shipShipment(ctx: EngineContext, shipmentId: string, raw: 
 async function handOver(ctx: EngineContext, order: Order, shipment: Shipment): Promise<Shipment> {
   const payment = order.payment;
   let captured: Awaited<ReturnType<typeof capture>> | null = null;
-  if (ctx.policy.capture === 'on_ship' && payment.paymentId && (payment.status === 'authorized' || payment.status === 'captured')) {
+  // With capture on placement nothing is due here, unless that capture failed: then the goods
+  // never leave without the money, and the whole open authorization is taken now.
+  const onPlaceMissed = ctx.policy.capture === 'on_place' && payment.captured === 0;
+  if ((ctx.policy.capture === 'on_ship' || onPlaceMissed) && payment.paymentId && (payment.status === 'authorized' || payment.status === 'captured')) {
     const open = payment.authorized - payment.captured;
-    const partial = ctx.payments?.capabilities.partialCapture ?? false;
+    const partial = (ctx.payments?.capabilities.partialCapture ?? false) && !onPlaceMissed;
     const due = shipmentValue(order, shipment) + (payment.captured === 0 ? order.totals.shipping.amount : 0);
     const amount = partial ? Math.min(open, due) : payment.captured === 0 ? open : 0;
     if (amount > 0) captured = await capture(ctx, order, amount, `${order.id}:capture:${shipment.id}`);

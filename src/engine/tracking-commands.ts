@@ -20,7 +20,7 @@ const POLLABLE: ReadonlySet<string> = new Set(['shipped', 'in_transit', 'out_for
 
 /** Outcome of applying one tracking event. */
 export interface TrackingResult {
-  /** False for duplicates, late (out-of-order) events and unknown tracking numbers. */
+  /** False for duplicates and late (out-of-order) events. An unknown tracking number is `NOT_FOUND`. */
   applied: boolean;
   shipment: Shipment | null;
 }
@@ -123,7 +123,9 @@ export async function handleWebhook(ctx: EngineContext, carrierId: string, reque
       details: { issues: [{ path: 'rawBody', message: 'must be a string or Uint8Array' }] },
     });
   }
-  const events = await carrier.parseWebhook(request.rawBody, request.headers ?? {});
+  const parse = carrier.parseWebhook.bind(carrier);
+  // Verification is local work: bounded by the timeout, never retried.
+  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, () => parse(request.rawBody, request.headers ?? {}));
   return applyBatch(ctx, events.map((e) => ({ ...e, carrierId })));
 }
 
@@ -143,7 +145,15 @@ export async function pollTracking(ctx: EngineContext, options: { limit?: number
         for (const s of order.shipments) {
           if (!s.label || s.rate?.carrierId !== carrier.id || !POLLABLE.has(s.status)) continue;
           const trackingNumber = s.label.trackingNumber;
-          const events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, () => carrier.track(trackingNumber));
+          let events: TrackingEvent[];
+          try {
+            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, () => carrier.track(trackingNumber));
+          } catch (err) {
+            // One parcel the carrier cannot answer for must not stop the others.
+            if (!isFulfillmentError(err, 'NOT_FOUND')) ctx.reportError(err, `${carrier.id} tracking of ${trackingNumber}`);
+            total.ignored++;
+            continue;
+          }
           const result = await applyBatch(ctx, events.map((e) => ({ ...e, carrierId: carrier.id })));
           total.received += result.received;
           total.applied += result.applied;

@@ -90,6 +90,11 @@ export interface PaymentAdapter {
   refund(request: RefundRequest): Promise<PaymentResult>;
   /** The provider's current view, or `null` when it knows no such payment. */
   retrieve(ref: { paymentId: string } | { idempotencyKey: string }): Promise<PaymentResult | null>;
-  /** Verify and parse a provider webhook (only when `capabilities.webhooks`). */
+  /**
+   * Verify and parse a provider webhook (only when `capabilities.webhooks`).
+   * The engine does not call it: a host verifies the webhook with it, then
+   * calls `orders.syncPayment(orderId)` so the engine reads the payment's
+   * current state through `retrieve`.
+   */
   parseWebhook?(rawBody: string | Uint8Array, headers: WebhookHeaders): Promise<PaymentWebhookEvent>;
 }
