@@ -8,6 +8,7 @@ export const entries = {
   postgres: 'src/postgres.ts',
   adapters: 'src/adapters.ts',
   testing: 'src/testing.ts',
+  diagrams: 'src/diagrams.ts',
 };
 
 const shared = {

@@ -1,5 +1,4 @@
-// The order, shipment and return machines, their pure apply functions and diagrams.
-export { machineDiagrams, toMermaid, transitionTable } from './diagram.js';
+// The order, shipment and return machines and their pure apply functions.
 export {
   applyOrderEvent,
   initialOrderState,

@@ -32,7 +32,7 @@ const ff = core.createFulfillment({
   try { await ff.orders.place({}); } catch (e) { code = e instanceof core.FulfillmentError ? e.code : 'wrong class'; }
   const level = await ff.inventory.level('SKU-1');
   console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code,
-    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition }));
+    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
 })();
 `;
 
@@ -59,12 +59,14 @@ beforeAll(() => {
   writeFileSync(
     join(dir, 'esm.mjs'),
     scenario(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
-import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';`),
+import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';
+import * as diagrams from 'fulfillkit/diagrams';`),
   );
   writeFileSync(
     join(dir, 'cjs.cjs'),
     scenario(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
-const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');`),
+const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');
+const diagrams = require('fulfillkit/diagrams');`),
   );
 }, 120_000);
 
@@ -83,6 +85,7 @@ describe('built package', () => {
         postgres: 'function',
         kit: 'function',
         machine: 'function',
+        diagram: true,
       });
     });
   }
