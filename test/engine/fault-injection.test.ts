@@ -99,6 +99,8 @@ function chaoticShop(seed: number) {
       outboxMaxAttempts: 50,
       retry: { timeoutMs: TIMEOUT_MS, retries: 2, baseDelayMs: 1 },
     },
+    // Faults are the point here; follow-up failures are expected and healed by retries.
+    onBackgroundError: () => undefined,
   });
   return { ff, clock, storage, chaos, rawCarriers, carriers, payments: rawPayments, notifier };
 }

@@ -49,6 +49,7 @@ export function makeShop(overrides: Partial<FulfillmentConfig> = {}, adapters: S
   const carrier = sandboxCarrier({ clock, ...adapters.carrier });
   const payments = sandboxPayment({ clock, ...adapters.payment });
   const notifier = memoryNotifier(adapters.notifier);
+  const backgroundErrors: { error: unknown; operation: string }[] = [];
   const ff = createFulfillment({
     storage,
     clock,
@@ -57,9 +58,11 @@ export function makeShop(overrides: Partial<FulfillmentConfig> = {}, adapters: S
     payments,
     notifier,
     policy: { retry: { timeoutMs: 200, retries: 2, baseDelayMs: 1 } },
+    // Kept for inspection instead of printed: fault tests provoke many on purpose.
+    onBackgroundError: (error, operation) => backgroundErrors.push({ error, operation }),
     ...overrides,
   });
-  return { ff, clock, storage, carrier, payments, notifier };
+  return { ff, clock, storage, carrier, payments, notifier, backgroundErrors };
 }
 
 /** A valid order for `lines` (sku → quantity) at $10 a unit. */
