@@ -1,6 +1,6 @@
 // The memory adapter's reservations: all-or-nothing holds with idempotent
 // operations, and an expiry queue so sweeps never scan every reservation.
-import { findReservationLine, settledReservationStatus } from '../inventory/reservation-rules.js';
+import { assertAvailable, assertCanTopUp, findReservationLine, holdLine, settledReservationStatus } from '../inventory/reservation-rules.js';
 import { FulfillmentError } from '../domain/errors.js';
 import { heldQuantity, type Reservation, type ReservationLine, } from '../domain/inventory.js';
 import type { ReservationChange, ReserveRequest, StockLine } from '../ports/storage.js';
@@ -38,28 +38,13 @@ export class MemoryReservations {
     if (request.expiresAt !== null) instantMillis(request.expiresAt, 'expiresAt');
     const existing = this.reservations.get(request.reservationId);
     if (existing?.opIds.has(request.opId)) return reservationView(existing);
-    if (existing !== undefined && existing.orderId !== request.orderId) {
-      throw invalidCall(`Reservation ${existing.id} belongs to order ${existing.orderId}`, { reservationId: existing.id, orderId: request.orderId });
-    }
-    if (existing !== undefined && existing.status === 'expired') {
-      throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${existing.id} is ${existing.status}; it cannot be topped up`, {
-        details: { reservationId: existing.id, status: existing.status },
-      });
-    }
+    assertCanTopUp(existing, request);
     const wanted = sumLines(request.lines);
     if (wanted.size === 0) throw invalidCall('A reservation needs at least one line', { reservationId: request.reservationId });
-    const shortages: { sku: string; locationId: string; requested: number; available: number }[] = [];
-    for (const line of wanted.values()) {
+    assertAvailable(request, wanted.values(), (line) => {
       const row = this.stock.rowAt(line.sku, line.locationId);
-      const available = row === undefined ? 0 : availableOf(row);
-      if (line.quantity > available) shortages.push({ sku: line.sku, locationId: line.locationId, requested: line.quantity, available });
-    }
-    if (shortages.length > 0) {
-      const what = shortages.map((s) => `${s.sku}@${s.locationId} (requested ${s.requested}, available ${s.available})`).join(', ');
-      throw new FulfillmentError('INSUFFICIENT_STOCK', `Not enough stock to reserve: ${what}`, {
-        details: { reservationId: request.reservationId, orderId: request.orderId, shortages },
-      });
-    }
+      return row === undefined ? 0 : availableOf(row);
+    });
     // Checked; from here on nothing throws.
     const reservation: HeldReservation = existing ?? {
       id: request.reservationId,
@@ -74,9 +59,7 @@ export class MemoryReservations {
     const context = { orderId: request.orderId, reservationId: request.reservationId, at: request.at };
     for (const line of wanted.values()) {
       this.stock.move(this.stock.rowAt(line.sku, line.locationId) as StockRow, 'reserved', 0, line.quantity, context);
-      const held = findReservationLine(reservation.lines, line);
-      if (held === undefined) reservation.lines.push({ ...line, committed: 0, released: 0 });
-      else held.quantity += line.quantity;
+      holdLine(reservation.lines, line);
     }
     const wasActive = existing?.status === 'active';
     reservation.opIds.add(request.opId);

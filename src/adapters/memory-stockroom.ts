@@ -1,5 +1,6 @@
 // The memory adapter's stock rows and ledger. Each write checks everything,
 // then changes state, so a throw leaves the rows as they were.
+import { availableOf, type StockLevelRow } from '../inventory/reservation-rules.js';
 import { FulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel, MovementType, StockMovement } from '../domain/inventory.js';
@@ -8,15 +9,7 @@ import { instantMillis, invalidCall, requireInteger, requireText } from './memor
 import type { MemoryOutbox } from './memory-outbox.js';
 
 /** Stock of one SKU at one location, as the memory store keeps it. */
-export interface StockRow {
-  sku: string;
-  locationId: string;
-  onHand: number;
-  reserved: number;
-  safetyStock: number;
-  reorderPoint: number | null;
-  bin: string | null;
-}
+export type StockRow = StockLevelRow;
 
 /** Who and why of a stock movement. */
 export interface MovementContext {
@@ -175,10 +168,7 @@ export function checkPlace(input: { sku: string; locationId: string }): void {
   requireText(input.locationId, 'locationId');
 }
 
-/** `onHand - reserved - safetyStock`, never below zero. */
-export function availableOf(row: StockRow): number {
-  return Math.max(0, row.onHand - row.reserved - row.safetyStock);
-}
+export { availableOf };
 
 function levelView(row: StockRow): LocationLevel {
   return {

@@ -1,7 +1,15 @@
 // Reservation arithmetic over rows the PostgreSQL adapter has locked: decides
 // grants, commits, releases and expiries in memory, then hands back one
 // change set to write. Pure (no SQL), so the batched and single paths share it.
-import { findReservationLine, settledReservationStatus } from '../inventory/reservation-rules.js';
+import {
+  assertAvailable,
+  assertCanTopUp,
+  availableOf,
+  findReservationLine,
+  holdLine,
+  type StockLevelRow,
+  settledReservationStatus,
+} from '../inventory/reservation-rules.js';
 import { FulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import { heldQuantity, type LocationLevel, type MovementType, type Reservation, type ReservationLine, type ReservationStatus } from '../domain/inventory.js';
@@ -14,15 +22,7 @@ export interface HeldReservation extends Reservation {
   opIds: string[];
 }
 
-interface Level {
-  sku: string;
-  locationId: string;
-  onHand: number;
-  reserved: number;
-  safetyStock: number;
-  reorderPoint: number | null;
-  bin: string | null;
-}
+type Level = StockLevelRow;
 
 interface MoveContext {
   orderId: string | null;
@@ -32,9 +32,7 @@ interface MoveContext {
 }
 
 /** `onHand - reserved - safetyStock`, never below zero. */
-export function availableOf(level: { onHand: number; reserved: number; safetyStock: number }): number {
-  return Math.max(0, level.onHand - level.reserved - level.safetyStock);
-}
+export { availableOf };
 
 /** Map key of a (sku, location). */
 export function placeKey(sku: string, locationId: string): string {
@@ -127,26 +125,11 @@ export class StockStep {
     const entry = this.reservations.get(request.reservationId);
     const existing = entry?.held;
     if (existing?.opIds.includes(request.opId)) return reservationView(existing);
-    if (existing !== undefined && existing.orderId !== request.orderId) {
-      throw invalidCall(`Reservation ${existing.id} belongs to order ${existing.orderId}`, { reservationId: existing.id, orderId: request.orderId });
-    }
-    if (existing !== undefined && existing.status === 'expired') {
-      throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${existing.id} is ${existing.status}; it cannot be topped up`, {
-        details: { reservationId: existing.id, status: existing.status },
-      });
-    }
-    const shortages: { sku: string; locationId: string; requested: number; available: number }[] = [];
-    for (const line of wanted) {
+    assertCanTopUp(existing, request);
+    assertAvailable(request, wanted, (line) => {
       const level = this.levels.get(placeKey(line.sku, line.locationId));
-      const available = level === undefined ? 0 : availableOf(level);
-      if (line.quantity > available) shortages.push({ sku: line.sku, locationId: line.locationId, requested: line.quantity, available });
-    }
-    if (shortages.length > 0) {
-      const what = shortages.map((s) => `${s.sku}@${s.locationId} (requested ${s.requested}, available ${s.available})`).join(', ');
-      throw new FulfillmentError('INSUFFICIENT_STOCK', `Not enough stock to reserve: ${what}`, {
-        details: { reservationId: request.reservationId, orderId: request.orderId, shortages },
-      });
-    }
+      return level === undefined ? 0 : availableOf(level);
+    });
     const held: HeldReservation = existing ?? {
       id: request.reservationId,
       orderId: request.orderId,
@@ -160,9 +143,7 @@ export class StockStep {
     const context = { orderId: request.orderId, reservationId: request.reservationId, reason: null, at: request.at };
     for (const line of wanted) {
       this.move(line.sku, line.locationId, 'reserved', 0, line.quantity, context);
-      const current = findReservationLine(held.lines, line);
-      if (current === undefined) held.lines.push({ ...line, committed: 0, released: 0 });
-      else current.quantity += line.quantity;
+      holdLine(held.lines, line);
     }
     held.opIds.push(request.opId);
     held.updatedAt = request.at;

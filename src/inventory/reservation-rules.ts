@@ -1,10 +1,67 @@
 // Reservation arithmetic every storage adapter shares, so that memory and
-// SQL stores settle reservations by the same rules.
+// SQL stores grant, refuse and settle reservations by the same rules.
+import { FulfillmentError } from '../domain/errors.js';
 import { heldQuantity, type ReservationLine, type ReservationStatus } from '../domain/inventory.js';
+import type { ReserveRequest, StockLine } from '../ports/storage.js';
+
+/** Stock of one SKU at one location, as adapters hold it while deciding. */
+export interface StockLevelRow {
+  sku: string;
+  locationId: string;
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  reorderPoint: number | null;
+  bin: string | null;
+}
+
+/** `onHand - reserved - safetyStock`, never below zero. */
+export function availableOf(level: { onHand: number; reserved: number; safetyStock: number }): number {
+  return Math.max(0, level.onHand - level.reserved - level.safetyStock);
+}
+
+/**
+ * Refuse a top-up the reservation cannot take: it belongs to another order
+ * (`VALIDATION_FAILED`) or has expired (`INVALID_TRANSITION`).
+ */
+export function assertCanTopUp(existing: { id: string; orderId: string; status: ReservationStatus } | undefined, request: ReserveRequest): void {
+  if (existing === undefined) return;
+  if (existing.orderId !== request.orderId) {
+    throw new FulfillmentError('VALIDATION_FAILED', `Reservation ${existing.id} belongs to order ${existing.orderId}`, {
+      details: { reservationId: existing.id, orderId: request.orderId },
+    });
+  }
+  if (existing.status === 'expired') {
+    throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${existing.id} is ${existing.status}; it cannot be topped up`, {
+      details: { reservationId: existing.id, status: existing.status },
+    });
+  }
+}
+
+/** `INSUFFICIENT_STOCK` naming every (SKU, location) short, unless all of `wanted` is available. */
+export function assertAvailable(request: ReserveRequest, wanted: Iterable<StockLine>, available: (line: StockLine) => number): void {
+  const shortages: { sku: string; locationId: string; requested: number; available: number }[] = [];
+  for (const line of wanted) {
+    const have = available(line);
+    if (line.quantity > have) shortages.push({ sku: line.sku, locationId: line.locationId, requested: line.quantity, available: have });
+  }
+  if (shortages.length === 0) return;
+  const what = shortages.map((s) => `${s.sku}@${s.locationId} (requested ${s.requested}, available ${s.available})`).join(', ');
+  throw new FulfillmentError('INSUFFICIENT_STOCK', `Not enough stock to reserve: ${what}`, {
+    details: { reservationId: request.reservationId, orderId: request.orderId, shortages },
+  });
+}
 
 /** The line of a reservation holding a (SKU, location), if any. */
 export function findReservationLine(lines: readonly ReservationLine[], place: { sku: string; locationId: string }): ReservationLine | undefined {
   return lines.find((l) => l.sku === place.sku && l.locationId === place.locationId);
+}
+
+/** Add `line` to a reservation's lines, merging with the line of the same (SKU, location). */
+export function holdLine(lines: ReservationLine[], line: StockLine): void {
+  const current = findReservationLine(lines, line);
+  if (current === undefined) lines.push({ ...line, committed: 0, released: 0 });
+  else current.quantity += line.quantity;
 }
 
 /**
