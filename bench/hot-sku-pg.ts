@@ -10,13 +10,24 @@ const HOT = 'HOT-1';
 const AT = '2026-03-02T09:00:00.000Z';
 
 /** Benchmark 3. */
+/** A fresh schema holding `units` of the hot SKU. */
+async function stockedStore(db: BenchDatabase, units: number) {
+  const storage = await db.storage();
+  await storage.receive({ sku: HOT, locationId: WAREHOUSE.id, quantity: units, at: AT });
+  return storage;
+}
+
+/** Orders and units of the storm: 10,000 for 1,000, or a tenth-size smoke. */
+function stormSize(settings: BenchSettings): { orders: number; units: number } {
+  return settings.smoke ? { orders: 500, units: 50 } : { orders: 10_000, units: 1_000 };
+}
+
 /** The naive flash sale: one conditional UPDATE per order on the hot row, all at once. */
 function naiveBaseline(db: BenchDatabase, orders: number, units: number, failures: string[]) {
   return {
     ops: orders,
     prepare: async () => {
-      const storage = await db.storage();
-      await storage.receive({ sku: HOT, locationId: WAREHOUSE.id, quantity: units, at: AT });
+      const storage = await stockedStore(db, units);
       return `"${storage.schema}"`;
     },
     run: async (prepared: unknown) => {
@@ -35,8 +46,7 @@ function naiveBaseline(db: BenchDatabase, orders: number, units: number, failure
  * reservation id, order id, opId and expiry), 10,000 at once.
  */
 export async function hotSkuReservationBench(settings: BenchSettings, db: BenchDatabase): Promise<BenchResult> {
-  const orders = settings.smoke ? 500 : 10_000;
-  const units = settings.smoke ? 50 : 1_000;
+  const { orders, units } = stormSize(settings);
   const failures: string[] = [];
   let run = 0;
   const result = await compare({
@@ -45,8 +55,7 @@ export async function hotSkuReservationBench(settings: BenchSettings, db: BenchD
     subject: {
       ops: orders,
       prepare: async () => {
-        const storage = await db.storage();
-        await storage.receive({ sku: HOT, locationId: WAREHOUSE.id, quantity: units, at: AT });
+        const storage = await stockedStore(db, units);
         return { storage, tag: `r${++run}` };
       },
       run: async (prepared) => {
@@ -96,8 +105,7 @@ export async function hotSkuReservationBench(settings: BenchSettings, db: BenchD
 
 /** Benchmark 3, whole placements: the same storm through orders.place (validation, payment, order write). */
 export async function hotSkuBench(settings: BenchSettings, db: BenchDatabase): Promise<BenchResult> {
-  const orders = settings.smoke ? 500 : 10_000;
-  const units = settings.smoke ? 50 : 1_000;
+  const { orders, units } = stormSize(settings);
   const failures: string[] = [];
   let run = 0;
   const result = await compare({
@@ -106,8 +114,7 @@ export async function hotSkuBench(settings: BenchSettings, db: BenchDatabase): P
     subject: {
       ops: orders,
       prepare: async () => {
-        const storage = await db.storage();
-        await storage.receive({ sku: HOT, locationId: WAREHOUSE.id, quantity: units, at: AT });
+        const storage = await stockedStore(db, units);
         return benchShop(storage, `h${++run}_`);
       },
       run: async (prepared) => {
