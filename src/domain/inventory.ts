@@ -134,3 +134,15 @@ export type Reservation = z.infer<typeof reservationSchema>;
 export function heldQuantity(line: ReservationLine): number {
   return line.quantity - line.committed - line.released;
 }
+
+/** What a SKU's ledger says its levels are: the sums of its deltas, per location. */
+export function ledgerSums(ledger: readonly StockMovement[]): Map<string, { onHand: number; reserved: number }> {
+  const sums = new Map<string, { onHand: number; reserved: number }>();
+  for (const m of ledger) {
+    const sum = sums.get(m.locationId) ?? { onHand: 0, reserved: 0 };
+    sum.onHand += m.onHandDelta;
+    sum.reserved += m.reservedDelta;
+    sums.set(m.locationId, sum);
+  }
+  return sums;
+}

@@ -9,6 +9,7 @@ import {
   type StockMovement,
   type StockSettingsInput,
   adjustInputSchema,
+  ledgerSums,
   receiveInputSchema,
   skuSchema,
   stockSettingsInputSchema,
@@ -99,13 +100,7 @@ export async function reconcile(ctx: EngineContext, skus?: string[]): Promise<Re
   const out: ReconcileDiscrepancy[] = [];
   for (const sku of list) {
     const [levels, ledger] = await Promise.all([ctx.storage.levels([sku]), ctx.storage.ledger(sku)]);
-    const sums = new Map<string, { onHand: number; reserved: number }>();
-    for (const m of ledger) {
-      const s = sums.get(m.locationId) ?? { onHand: 0, reserved: 0 };
-      s.onHand += m.onHandDelta;
-      s.reserved += m.reservedDelta;
-      sums.set(m.locationId, s);
-    }
+    const sums = ledgerSums(ledger);
     for (const level of levels) {
       const s = sums.get(level.locationId) ?? { onHand: 0, reserved: 0 };
       if (s.onHand !== level.onHand || s.reserved !== level.reserved) {

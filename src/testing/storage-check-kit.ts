@@ -2,7 +2,7 @@
 import { nanoid } from 'nanoid';
 import { expect } from 'vitest';
 import type { FulfillmentErrorCode } from '../domain/errors.js';
-import type { LocationLevel, StockMovement } from '../domain/inventory.js';
+import { type LocationLevel, ledgerSums } from '../domain/inventory.js';
 import type { OrderStatus } from '../domain/status.js';
 import type { OutboxMessage, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
 
@@ -93,17 +93,7 @@ export async function levelOf(storage: StorageAdapter, sku: string, locationId: 
   return (await storage.levels([sku])).find((l) => l.locationId === locationId);
 }
 
-/** Sums of a ledger's deltas per location. */
-export function ledgerSums(ledger: readonly StockMovement[]): Map<string, { onHand: number; reserved: number }> {
-  const sums = new Map<string, { onHand: number; reserved: number }>();
-  for (const m of ledger) {
-    const sum = sums.get(m.locationId) ?? { onHand: 0, reserved: 0 };
-    sum.onHand += m.onHandDelta;
-    sum.reserved += m.reservedDelta;
-    sums.set(m.locationId, sum);
-  }
-  return sums;
-}
+export { ledgerSums };
 
 /** Assert that summing a SKU's ledger reproduces its levels at every location. */
 export async function expectLedgerMatchesLevels(storage: StorageAdapter, sku: string): Promise<void> {
