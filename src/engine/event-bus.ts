@@ -41,11 +41,6 @@ export class EventBus implements EventSubscriptions {
     return () => this.any.delete(handler);
   }
 
-  /** Whether anyone listens; lets the engine skip work. */
-  get listening(): boolean {
-    return this.any.size > 0 || this.handlers.size > 0;
-  }
-
   /** Deliver events; a failing handler never fails the command that emitted them. */
   emit(events: readonly DomainEvent[]): void {
     for (const event of events) {

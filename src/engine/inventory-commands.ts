@@ -36,7 +36,7 @@ function requireLocation(ctx: EngineContext, locationId: string): void {
 }
 
 /** Sum per-location levels into the SKU view. */
-export function summarizeLevels(sku: string, rows: LocationLevel[]): InventoryLevel {
+function summarizeLevels(sku: string, rows: LocationLevel[]): InventoryLevel {
   const locations = rows.filter((r) => r.sku === sku);
   return {
     sku,

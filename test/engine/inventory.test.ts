@@ -126,3 +126,31 @@ describe('stock commands', () => {
     expect(await ff.inventory.reconcile()).toEqual([]);
   });
 });
+
+describe('reorder-point alerts', () => {
+  it('inventory.low_stock reaches events.on once per crossing, through the outbox', async () => {
+    const { ff } = makeShop();
+    await stock(ff, 'east', { 'TEE-M': 10 });
+    await ff.inventory.configure({ sku: 'TEE-M', locationId: 'east', reorderPoint: 5 });
+    const alerts: { available: number; reorderPoint: number }[] = [];
+    ff.events.on('inventory.low_stock', (e) => {
+      alerts.push({ available: e.data.available, reorderPoint: e.data.reorderPoint });
+    });
+
+    await ff.orders.place(orderFor({ 'TEE-M': 4 })); // 10 → 6: above the point
+    await ff.orders.place(orderFor({ 'TEE-M': 2 })); // 6 → 4: crosses
+    await ff.orders.place(orderFor({ 'TEE-M': 1 })); // 4 → 3: already below
+    await ff.outbox.dispatch();
+    await ff.outbox.dispatch();
+    expect(alerts).toEqual([{ available: 4, reorderPoint: 5 }]);
+
+    // Back above the point, then down again: a second crossing, a second alert.
+    await stock(ff, 'east', { 'TEE-M': 10 }); // 13 available
+    await ff.orders.place(orderFor({ 'TEE-M': 9 })); // 13 → 4
+    await ff.outbox.dispatch();
+    expect(alerts).toEqual([
+      { available: 4, reorderPoint: 5 },
+      { available: 4, reorderPoint: 5 },
+    ]);
+  });
+});
