@@ -1,5 +1,6 @@
 // Shipments, parcels, boxes, rates and labels: what leaves a location.
 import { z } from 'zod';
+import { MAX_STOCK_UNITS } from './limits.js';
 import { moneySchema } from './money.js';
 import { shipmentStatusSchema, trackingStatusSchema } from './status.js';
 import { trackingEventSchema } from './tracking.js';
@@ -23,10 +24,13 @@ export type Box = z.infer<typeof boxSchema>;
 
 /** A packed parcel: a box (or the item's own packaging) with its contents. */
 export const parcelSchema = z.strictObject({
-  boxId: z.string().nullable().optional(),
+  boxId: z.string().max(64).nullable().optional(),
   dimensions: dimensionsSchema,
   weight: weightSchema,
-  items: z.array(z.strictObject({ sku: z.string(), quantity: z.number().int().positive() })).default([]),
+  items: z
+    .array(z.strictObject({ sku: z.string().max(64), quantity: z.number().int().positive().max(MAX_STOCK_UNITS) }))
+    .max(500)
+    .default([]),
   fragile: z.boolean().default(false),
   giftWrap: z.boolean().default(false),
 });
