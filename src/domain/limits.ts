@@ -30,7 +30,6 @@ export type UnstorableTextReason = 'nul_character' | 'lone_surrogate';
 
 // PostgreSQL `text` and `jsonb` cannot hold U+0000, and a lone surrogate is
 // not Unicode at all (the pg driver would silently turn it into U+FFFD).
-const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -43,7 +42,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * ```
  */
 export function unstorableText(text: string): UnstorableTextReason | null {
-  if (NUL.test(text)) return 'nul_character';
+  if (text.includes('\u0000')) return 'nul_character';
   if (LONE_SURROGATE.test(text)) return 'lone_surrogate';
   return null;
 }
