@@ -26,6 +26,7 @@ import {
 import { type FulfillmentConfig, type FulfillmentPolicy, resolvePolicy } from './config.js';
 import { type EngineContext, defaultGenerateId, eventFactory } from './context.js';
 import { EventBus, type EventSubscriptions } from './event-bus.js';
+import { guardCarrier, guardPayments } from './guarded-adapters.js';
 import { LevelsCache } from './levels-cache.js';
 import {
   type ReconcileDiscrepancy,
@@ -166,7 +167,8 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const locationList = (config.locations ?? []).map((l, i) => parseInput(locationSchema, l, `location ${i}`));
   const locations = new Map(locationList.map((l) => [l.id, l]));
   if (locations.size !== locationList.length) throw new FulfillmentError('CONFIGURATION_ERROR', 'Location ids must be unique');
-  const carriers = new Map((config.carriers ?? []).map((c) => [c.id, c]));
+  // Wrapped once here: every answer is checked at the port boundary (guarded-adapters.ts).
+  const carriers = new Map((config.carriers ?? []).map((c) => [c.id, guardCarrier(c)]));
   if (carriers.size !== (config.carriers ?? []).length) throw new FulfillmentError('CONFIGURATION_ERROR', 'Carrier ids must be unique');
   const notifiers = config.notifier === undefined ? [] : Array.isArray(config.notifier) ? config.notifier : [config.notifier];
   const clock = config.clock ?? systemClock;
@@ -179,7 +181,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     locations,
     locationList,
     carriers,
-    payments: config.payments ?? null,
+    payments: config.payments ? guardPayments(config.payments) : null,
     notifiers,
     boxes: config.boxes ?? defaultBoxes,
     policy,
