@@ -42,6 +42,7 @@ export interface WebhookRequest {
 /** Apply one normalized tracking event. */
 export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Promise<TrackingResult> {
   const event = parseInput(trackingEventSchema, raw, 'tracking event');
+  refuseFutureEvent(ctx, event);
   const orderId = await ctx.storage.findOrderId(trackingKey(event.carrierId, event.trackingNumber));
   if (!orderId) {
     throw new FulfillmentError('NOT_FOUND', `No shipment with ${event.carrierId} tracking number ${event.trackingNumber}`, {
@@ -98,6 +99,20 @@ function shipmentMilestone(ctx: EngineContext, order: Order, s: Shipment, event:
     default:
       return [];
   }
+}
+
+// A scan from the future would make every real scan after it "late" and block delivery.
+function refuseFutureEvent(ctx: EngineContext, event: TrackingEvent): void {
+  const latest = ctx.clock.now().getTime() + ctx.policy.trackingClockSkewMs;
+  if (Date.parse(event.occurredAt) <= latest) return;
+  const message = `occurredAt is more than ${ctx.policy.trackingClockSkewMs} ms ahead of the clock`;
+  throw new FulfillmentError('VALIDATION_FAILED', `Invalid tracking event: ${message}`, {
+    details: { reason: 'future_event', occurredAt: event.occurredAt, issues: [{ path: 'occurredAt', message }] },
+  });
+}
+
+function isFutureEventError(err: unknown): boolean {
+  return isFulfillmentError(err, 'VALIDATION_FAILED') && err.details.reason === 'future_event';
 }
 
 function isDuplicate(s: Shipment, e: TrackingEvent): boolean {
@@ -175,7 +190,9 @@ async function applyBatch(ctx: EngineContext, events: TrackingEvent[]): Promise<
       else result.ignored++;
     } catch (err) {
       // Webhooks also announce labels bought outside this shop; those are not ours.
-      if (!isFulfillmentError(err, 'NOT_FOUND')) throw err;
+      // A scan from the future is the carrier's clock gone wrong: kept out, and said.
+      if (isFutureEventError(err)) ctx.reportError(err, `tracking event of ${e.carrierId} ${e.trackingNumber}`);
+      else if (!isFulfillmentError(err, 'NOT_FOUND')) throw err;
       result.ignored++;
     }
   }
