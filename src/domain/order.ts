@@ -37,7 +37,10 @@ export const orderLineInputSchema = z.strictObject({
 export type OrderLineInput = z.input<typeof orderLineInputSchema>;
 
 /**
- * What a shop passes to `orders.place`.
+ * What a shop passes to `orders.place`. Bounds: up to 500 lines of 1 to
+ * 100,000 units; a total (lines plus shipping) of at most
+ * {@link MAX_MONEY_AMOUNT} minor units; no NUL or lone surrogate in any text
+ * (see `docs/guides/input-limits.md`).
  *
  * @example
  * ```ts
