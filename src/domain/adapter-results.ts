@@ -66,10 +66,3 @@ export const paymentResultSchema = z
     failure: z.object({ code: text(128), message: text(1000) }).nullable(),
   })
   .refine((p) => p.refunded <= p.captured, { message: 'refunded exceeds captured', path: ['refunded'] });
-
-/** A payment provider's webhook, normalized. */
-export const paymentWebhookEventSchema = z.object({
-  paymentId: required(256),
-  status: paymentStatusSchema,
-  eventId: required(256),
-});

@@ -47,11 +47,6 @@ export function unstorableText(text: string): UnstorableTextReason | null {
   return null;
 }
 
-const REASON_MESSAGE: Readonly<Record<UnstorableTextReason, string>> = {
-  nul_character: 'Text must not contain the NUL character (U+0000)',
-  lone_surrogate: 'Text must be well-formed Unicode (no unpaired surrogate)',
-};
-
 /** Deepest nesting {@link findUnstorableText} walks; validated input never comes close. */
 const MAX_DEPTH = 64;
 
@@ -67,25 +62,24 @@ const MAX_DEPTH = 64;
  * ```
  */
 export function findUnstorableText(value: unknown): { path: string; message: string } | null {
-  const path: (string | number)[] = [];
-  const visit = (v: unknown, depth: number): { path: string; message: string } | null => {
-    if (typeof v === 'string') {
-      const reason = unstorableText(v);
-      return reason === null ? null : { path: path.join('.'), message: REASON_MESSAGE[reason] };
-    }
-    if (v === null || typeof v !== 'object') return null;
-    if (depth >= MAX_DEPTH) return { path: path.join('.'), message: `Data is nested deeper than ${MAX_DEPTH} levels` };
-    const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
-    for (const [key, child] of entries) {
-      path.push(key);
-      const keyReason = typeof key === 'string' ? unstorableText(key) : null;
-      const found = keyReason !== null ? { path: path.join('.'), message: REASON_MESSAGE[keyReason] } : visit(child, depth + 1);
-      path.pop();
-      if (found !== null) return found;
-    }
-    return null;
-  };
-  return visit(value, 0);
+  return unstorableAt(value, '', 0);
+}
+
+function unstorableAt(value: unknown, path: string, depth: number): { path: string; message: string } | null {
+  if (typeof value === 'string') {
+    const reason = unstorableText(value);
+    if (reason === null) return null;
+    const message = reason === 'nul_character' ? 'Text must not contain the NUL character (U+0000)' : 'Text must be well-formed Unicode (no unpaired surrogate)';
+    return { path, message };
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_DEPTH) return { path, message: `Data is nested deeper than ${MAX_DEPTH} levels` };
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    const found = unstorableAt(key, at, depth) ?? unstorableAt(child, at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /**

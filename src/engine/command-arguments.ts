@@ -1,7 +1,7 @@
 // Checks for the arguments every command shares (ids, options objects, webhook
 // requests), applied once where createFulfillment hands them to the commands.
 import { z } from 'zod';
-import { FulfillmentError, parseInput } from '../domain/errors.js';
+import { parseInput } from '../domain/errors.js';
 import { idArgumentSchema } from '../domain/limits.js';
 import type { WebhookHeaders } from '../ports/carrier.js';
 
@@ -22,45 +22,29 @@ export function optionsArgument<S extends z.ZodType>(schema: S, value: unknown, 
   return parseInput(schema, value === undefined ? {} : value, what);
 }
 
+const count = (max: number) => z.number().int().min(1).max(max).optional();
+
 /** Options of `orders.place`. */
-export const placeOptionsSchema = z.strictObject({
-  idempotencyKey: z.string().min(1).max(255).optional(),
-});
+export const placeOptionsSchema = z.strictObject({ idempotencyKey: z.string().min(1).max(255).optional() });
 
 /** Options of `tracking.poll`. */
-export const pollOptionsSchema = z.strictObject({
-  limit: z.number().int().min(1).max(100_000).optional(),
-});
+export const pollOptionsSchema = z.strictObject({ limit: count(100_000) });
 
 /** Options of `outbox.dispatch`. */
-export const dispatchOptionsSchema = z.strictObject({
-  batchSize: z.number().int().min(1).max(10_000).optional(),
-  leaseMs: z.number().int().min(1).max(86_400_000).optional(),
-  maxMessages: z.number().int().min(1).max(10_000_000).optional(),
+export const dispatchOptionsSchema = z.strictObject({ batchSize: count(10_000), leaseMs: count(86_400_000), maxMessages: count(10_000_000) });
+
+// Header values are left to the signature check, which refuses anything but
+// text as WEBHOOK_SIGNATURE_INVALID; the raw body is never stored.
+const webhookRequestSchema = z.object({
+  rawBody: z.union([z.string(), z.instanceof(Uint8Array)]),
+  headers: z.record(z.string(), z.unknown()).optional(),
 });
 
-/**
- * A webhook request's shape: an object whose `rawBody` is a string or bytes and
- * whose `headers`, when given, is an object. Header values are left to the
- * signature check, which refuses anything but strings as `WEBHOOK_SIGNATURE_INVALID`.
- */
+/** A webhook request: an object whose `rawBody` is a string or bytes and whose `headers`, when given, is an object. */
 export function webhookRequestArgument(value: unknown): { headers: WebhookHeaders; rawBody: string | Uint8Array } {
-  const request = value as { headers?: unknown; rawBody?: unknown } | null;
-  if (request === null || typeof request !== 'object' || Array.isArray(request)) {
-    throw invalid('', 'must be an object with headers and rawBody');
-  }
-  const { headers, rawBody } = request;
-  if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
-    throw invalid('rawBody', 'must be the raw request body (string or Uint8Array)');
-  }
-  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
-    throw invalid('headers', 'must be an object of header names to values');
-  }
-  return { headers: (headers ?? {}) as WebhookHeaders, rawBody };
-}
-
-function invalid(path: string, message: string): FulfillmentError {
-  return new FulfillmentError('VALIDATION_FAILED', `Invalid webhook: ${path || '(root)'}: ${message}`, {
-    details: { issues: [{ path, message }] },
-  });
+  const parsed = webhookRequestSchema.safeParse(value);
+  // Only the shape is checked here (no text rule): parseInput words the refusal.
+  if (!parsed.success) parseInput(webhookRequestSchema, value, 'webhook');
+  const request = parsed.data as z.output<typeof webhookRequestSchema>;
+  return { headers: (request.headers ?? {}) as WebhookHeaders, rawBody: request.rawBody };
 }
