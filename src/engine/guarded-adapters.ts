@@ -2,10 +2,10 @@
 // checked against its schema first, so a malformed answer is that adapter's
 // failure (CARRIER_ERROR / ADAPTER_ERROR) and never reaches storage.
 import { z } from 'zod';
-import { labelResultSchema, paymentResultSchema, rateQuoteResultSchema, rateResultSchema, voidResultSchema } from '../domain/adapter-results.js';
+import { paymentResultSchema, rateQuoteResultSchema, voidResultSchema } from '../domain/adapter-results.js';
 import { CarrierError, FulfillmentError, type ValidationIssue, toValidationIssues } from '../domain/errors.js';
 import { findUnstorableText } from '../domain/limits.js';
-import type { Rate } from '../domain/shipment.js';
+import { type Rate, labelSchema, rateSchema } from '../domain/shipment.js';
 import { type TrackingEvent, trackingEventSchema } from '../domain/tracking.js';
 import type { CarrierAdapter } from '../ports/carrier.js';
 import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
@@ -47,7 +47,7 @@ export function guardCarrier(carrier: CarrierAdapter): CarrierAdapter {
       const { rates, messages } = check(rateQuoteResultSchema, await carrier.getRates(request), 'getRates', fail, 'rates');
       const valid: Rate[] = [];
       rates.forEach((raw, i) => {
-        const rate = rateResultSchema.safeParse(raw);
+        const rate = rateSchema.safeParse(raw);
         const problem = !rate.success
           ? summarize(toValidationIssues(rate.error))
           : rate.data.carrierId !== id
@@ -58,7 +58,7 @@ export function guardCarrier(carrier: CarrierAdapter): CarrierAdapter {
       });
       return { rates: valid, messages };
     },
-    createShipment: async (request) => check(labelResultSchema, await carrier.createShipment(request), 'createShipment', fail),
+    createShipment: async (request) => check(labelSchema, await carrier.createShipment(request), 'createShipment', fail),
     voidShipment: async (request) => check(voidResultSchema, await carrier.voidShipment(request), 'voidShipment', fail),
     track: async (trackingNumber) => events('track', await carrier.track(trackingNumber), trackingNumber),
   };
