@@ -108,6 +108,48 @@ describe('id and options arguments', () => {
     expect(await storeState(shop, SKUS)).toEqual(before);
   });
 
+  it('every input and options argument refuses null, a Symbol and a deep array as VALIDATION_FAILED', async () => {
+    const shop = makeShop();
+    await stock(shop.ff, 'east', { MUG: 5 });
+    const order = await shop.ff.orders.place(orderFor({ MUG: 1 }));
+    const shipmentId = shipmentOf(order).id;
+    const before = await storeState(shop, SKUS);
+    const ff = shop.ff as unknown as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
+    const calls: [string, string, unknown[]][] = [
+      ['inventory', 'receive', []],
+      ['inventory', 'adjust', []],
+      ['inventory', 'configure', []],
+      ['inventory', 'reconcile', []],
+      ['orders', 'place', []],
+      ['orders', 'place', [orderFor({ MUG: 1 })]],
+      ['orders', 'list', []],
+      ['orders', 'cancel', [order.id]],
+      ['orders', 'hold', [order.id]],
+      ['orders', 'retryPayment', [order.id]],
+      ['fulfillment', 'pickList', []],
+      ['fulfillment', 'confirmPick', [shipmentId]],
+      ['fulfillment', 'pack', [shipmentId]],
+      ['fulfillment', 'ship', [shipmentId]],
+      ['tracking', 'record', []],
+      ['tracking', 'handleWebhook', ['sandbox']],
+      ['tracking', 'poll', []],
+      ['returns', 'request', [order.id]],
+      ['returns', 'receive', ['ret_1']],
+      ['outbox', 'dispatch', []],
+    ];
+    for (const [group, name, leading] of calls) {
+      for (const [label, bad] of [['null', null], ['a Symbol', Symbol('x')], ['a deep array', deepArray(10_000)], ['a string', 'x'], ['a number', 7]] as const) {
+        const command = ff[group]?.[name] as (...args: unknown[]) => Promise<unknown>;
+        const error = await command(...leading, bad).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        expect(error, `${group}.${name}(${leading.length ? '…, ' : ''}${label})`).toMatchObject({ code: 'VALIDATION_FAILED' });
+      }
+    }
+    expect(await storeState(shop, SKUS)).toEqual(before);
+  });
+
   it('refuses malformed poll and dispatch options', async () => {
     const { ff } = makeShop();
     await expectCode(ff.tracking.poll(null as never), 'VALIDATION_FAILED');
