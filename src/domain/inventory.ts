@@ -33,6 +33,7 @@ export type ReceiveInput = z.input<typeof receiveInputSchema>;
 export const adjustInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
+  /** Signed change of on-hand, non-zero, within ±{@link MAX_STOCK_UNITS}; the level may not leave 0…MAX_STOCK_UNITS. */
   delta: z
     .number()
     .int()
@@ -48,6 +49,7 @@ export type AdjustInput = z.input<typeof adjustInputSchema>;
 export const stockSettingsInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
+  /** Units kept back from `available`, 0 to {@link MAX_STOCK_UNITS}. */
   safetyStock: z.number().int().nonnegative().max(MAX_STOCK_UNITS).optional(),
   reorderPoint: z.number().int().nonnegative().max(MAX_STOCK_UNITS).nullable().optional(),
   bin: bin.nullable().optional(),
