@@ -5,7 +5,7 @@ import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
 import { addressSchema } from '../../src/domain/address.js';
 import { MAX_MONEY_AMOUNT, MAX_STOCK_UNITS } from '../../src/domain/limits.js';
 import type { Fulfillment } from '../../src/index.js';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/tracking/webhook-signature.js';
+import { SIGNATURE_HEADER, readHeader, verifyWebhook } from '../../src/tracking/webhook-signature.js';
 import { expectCode, fulfil, makeShop, orderFor, shipmentOf, stock, storeState } from '../helpers/shop.js';
 
 const SKUS = ['MUG'];
@@ -186,6 +186,17 @@ describe('webhook signature headers', () => {
     expect(await storeState(shop, SKUS)).toEqual(before);
     const direct = await expectCode(verifyWebhook({ secret: 's', payload: '{}', header: value as never }), 'WEBHOOK_SIGNATURE_INVALID');
     expect(direct.details.reason).toBe('malformed');
+  });
+});
+
+describe('readHeader', () => {
+  it('reads text, joins arrays of text, and treats anything else as absent', () => {
+    expect(readHeader({ 'Fulfillkit-Signature': 't=1,v1=ab' }, SIGNATURE_HEADER)).toBe('t=1,v1=ab');
+    expect(readHeader({ [SIGNATURE_HEADER]: ['t=1', 'v1=ab'] }, SIGNATURE_HEADER)).toBe('t=1,v1=ab');
+    for (const value of [12, { t: 1 }, [1, 2], ['t=1', Symbol('x')], null, true]) {
+      expect(readHeader({ [SIGNATURE_HEADER]: value } as never, SIGNATURE_HEADER)).toBeUndefined();
+    }
+    expect(readHeader(null as never, SIGNATURE_HEADER)).toBeUndefined();
   });
 });
 
