@@ -4,6 +4,7 @@ import { availableOf, type StockLevelRow } from '../inventory/reservation-rules.
 import { FulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel, MovementType, StockMovement } from '../domain/inventory.js';
+import { MAX_STOCK_UNITS } from '../domain/limits.js';
 import type { StockResult } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText } from './memory-guards.js';
 import type { MemoryOutbox } from './memory-outbox.js';
@@ -47,6 +48,7 @@ export class MemoryStockroom {
     const type = input.movement ?? 'received';
     if (type !== 'received' && type !== 'returned') throw invalidCall(`Unknown receive movement ${String(type)}`);
     if (input.bin !== undefined) requireText(input.bin, 'bin');
+    this.requireRoom(input.sku, input.locationId, input.quantity);
     const row = this.row(input.sku, input.locationId);
     if (input.bin !== undefined) row.bin = input.bin;
     this.move(row, type, input.quantity, 0, { orderId: input.orderId, reason: input.reason, at: input.at });
@@ -68,6 +70,7 @@ export class MemoryStockroom {
         { details: { sku: input.sku, locationId: input.locationId, onHand, reserved, delta: input.delta } },
       );
     }
+    this.requireRoom(input.sku, input.locationId, input.delta);
     const row = existing ?? this.row(input.sku, input.locationId);
     this.move(row, 'adjusted', input.delta, 0, { reason: input.reason, at: input.at });
     return { levels: [levelView(row)] };
@@ -103,6 +106,21 @@ export class MemoryStockroom {
   /** The row for (sku, location), or `undefined`. */
   rowAt(sku: string, locationId: string): StockRow | undefined {
     return this.rows.get(rowKey(sku, locationId));
+  }
+
+  // PostgreSQL keeps on-hand in an `integer`; refusing the same totals here
+  // keeps the memory store's answers those of every other adapter.
+  private requireRoom(sku: string, locationId: string, delta: number): void {
+    const onHand = this.rows.get(rowKey(sku, locationId))?.onHand ?? 0;
+    if (onHand + delta > MAX_STOCK_UNITS) {
+      throw invalidCall(`On-hand of ${sku} at ${locationId} would exceed ${MAX_STOCK_UNITS} units`, {
+        sku,
+        locationId,
+        onHand,
+        delta,
+        limit: MAX_STOCK_UNITS,
+      });
+    }
   }
 
   // The row for (sku, location), created empty when new.

@@ -2,6 +2,7 @@
 // for many processes sharing one database through row locks and SKIP LOCKED.
 import { nanoid } from 'nanoid';
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
+import { MAX_STOCK_UNITS } from '../domain/limits.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel, StockMovement } from '../domain/inventory.js';
 import type { Order } from '../domain/order.js';
@@ -457,6 +458,14 @@ function _adapterError(err: unknown, what: string): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   const sqlState = typeof code === 'string' ? code : null;
   const message = err instanceof Error ? err.message : String(err);
+  // An `integer` column overflowing (on-hand past 2^31 - 1) is the value's fault, not the database's:
+  // the same VALIDATION_FAILED the memory adapter gives.
+  if (sqlState === '22003') {
+    return new FulfillmentError('VALIDATION_FAILED', `PostgreSQL storage ${what} refused a value out of range: ${message}`, {
+      cause: err,
+      details: { operation: what, sqlState, limit: MAX_STOCK_UNITS },
+    });
+  }
   return new FulfillmentError('ADAPTER_ERROR', `PostgreSQL storage ${what} failed: ${message}`, {
     cause: err,
     retryable: sqlState === null ? true : RETRYABLE.test(sqlState),

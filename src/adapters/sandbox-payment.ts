@@ -76,11 +76,15 @@ export interface SandboxPayment extends PaymentAdapter {
   ledger(): PaymentLedgerEntry[];
 }
 
-const FAILURES: Partial<Record<SandboxCardBehaviour, { code: string; message: string }>> = {
-  decline: { code: 'card_declined', message: 'The card was declined' },
-  insufficient_funds: { code: 'insufficient_funds', message: 'The card has insufficient funds' },
-  expired_card: { code: 'expired_card', message: 'The card has expired' },
-};
+// Looked up by the customer's payment method: a Map, so `constructor` or
+// `__proto__` is an unknown method rather than something on Object.prototype.
+const METHODS: ReadonlyMap<string, SandboxCardBehaviour> = new Map(Object.entries(SANDBOX_PAYMENT_METHODS));
+
+const FAILURES: ReadonlyMap<SandboxCardBehaviour, { code: string; message: string }> = new Map([
+  ['decline', { code: 'card_declined', message: 'The card was declined' }],
+  ['insufficient_funds', { code: 'insufficient_funds', message: 'The card has insufficient funds' }],
+  ['expired_card', { code: 'expired_card', message: 'The card has expired' }],
+]);
 
 /**
  * A card processor that never touches a network. Declines are results
@@ -108,7 +112,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
   const now = () => clock.now().toISOString();
 
   function behaviourOf(method: string): SandboxCardBehaviour | 'invalid' {
-    const known = SANDBOX_PAYMENT_METHODS[method.replace(/[\s-]/g, '')];
+    const known = METHODS.get(method.replace(/[\s-]/g, ''));
     if (known !== undefined) return known;
     return options.unknownMethods === 'decline' ? 'invalid' : 'approve';
   }
@@ -133,7 +137,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
         const failure =
           behaviour === 'invalid'
             ? { code: 'invalid_payment_method', message: `Unknown test payment method "${request.method}"` }
-            : (FAILURES[behaviour] ?? null);
+            : (FAILURES.get(behaviour) ?? null);
         const approved = behaviour === 'approve';
         const payment: PaymentResult = {
           paymentId,

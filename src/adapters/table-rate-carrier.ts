@@ -156,7 +156,7 @@ export function tableRateCarrier(options: TableRateCarrierOptions): TableRateCar
     const messages: CarrierMessage[] = [];
     for (const service of table.services) {
       if (request.speed !== undefined && service.speed !== request.speed) continue;
-      const price = service.prices[zone.id];
+      const price = Object.hasOwn(service.prices, zone.id) ? service.prices[zone.id] : undefined;
       if (price === undefined) {
         messages.push(message('SERVICE_UNAVAILABLE', `${service.service} does not serve zone ${zone.id}`));
         continue;

@@ -16,18 +16,20 @@ const COUNTRIES =
 export const countryCodes: ReadonlySet<string> = new Set(COUNTRIES.split(' '));
 
 // Formats for the destinations most shops ship to; others get a generic check.
-const POSTAL_FORMATS: Record<string, RegExp> = {
-  US: /^\d{5}(-\d{4})?$/,
-  CA: /^[A-Z]\d[A-Z] ?\d[A-Z]\d$/i,
-  GB: /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i,
-  DE: /^\d{5}$/,
-  FR: /^\d{5}$/,
-  ES: /^\d{5}$/,
-  IT: /^\d{5}$/,
-  NL: /^\d{4} ?[A-Z]{2}$/i,
-  AU: /^\d{4}$/,
-  JP: /^\d{3}-?\d{4}$/,
-};
+// A Map, not an object literal: the key is customer input, and `__proto__` or
+// `constructor` must find nothing rather than something on Object.prototype.
+const POSTAL_FORMATS: ReadonlyMap<string, RegExp> = new Map([
+  ['US', /^\d{5}(-\d{4})?$/],
+  ['CA', /^[A-Z]\d[A-Z] ?\d[A-Z]\d$/i],
+  ['GB', /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i],
+  ['DE', /^\d{5}$/],
+  ['FR', /^\d{5}$/],
+  ['ES', /^\d{5}$/],
+  ['IT', /^\d{5}$/],
+  ['NL', /^\d{4} ?[A-Z]{2}$/i],
+  ['AU', /^\d{4}$/],
+  ['JP', /^\d{3}-?\d{4}$/],
+]);
 const GENERIC_POSTAL = /^[A-Z0-9][A-Z0-9 -]{1,10}$/i;
 
 /** An ISO 3166-1 alpha-2 country code, upper case. */
@@ -60,7 +62,7 @@ export const addressSchema = z
     email: z.email().optional(),
   })
   .superRefine((a, ctx) => {
-    const format = POSTAL_FORMATS[a.country] ?? GENERIC_POSTAL;
+    const format = POSTAL_FORMATS.get(a.country) ?? GENERIC_POSTAL;
     if (!format.test(a.postalCode)) {
       ctx.addIssue({
         code: 'custom',

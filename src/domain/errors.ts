@@ -1,6 +1,7 @@
 // The one error type every command throws: a stable `code`, machine-readable
 // `details`, and the underlying `cause` preserved.
 import type { z } from 'zod';
+import { findUnstorableText } from './limits.js';
 
 /** Every error code the library throws. Stable across minor versions. */
 export const ERROR_CODES = [
@@ -119,6 +120,13 @@ export function isFulfillmentError(err: unknown, code?: FulfillmentErrorCode): e
   return err instanceof FulfillmentError && (code === undefined || err.code === code);
 }
 
+const MAX_ISSUES_IN_MESSAGE = 10;
+const MAX_ISSUE_CHARS = 200;
+
+function clip(text: string): string {
+  return text.length > MAX_ISSUE_CHARS ? `${text.slice(0, MAX_ISSUE_CHARS)}…` : text;
+}
+
 /** Turn zod issues into {@link ValidationIssue}s with dotted paths. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({
@@ -129,7 +137,9 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
 
 /**
  * Validate `input` against `schema`, throwing `VALIDATION_FAILED` whose message
- * names every offending field and whose `details.issues` lists them.
+ * names every offending field and whose `details.issues` lists them. Strings
+ * (values and keys) holding a NUL character or a lone surrogate are refused
+ * too: no storage adapter can keep them exactly.
  *
  * @example
  * ```ts
@@ -138,9 +148,20 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Text that passes the schema but that PostgreSQL cannot hold is refused
+    // here, before any effect, so every storage adapter gives the same answer.
+    const unstorable = findUnstorableText(result.data);
+    if (unstorable === null) return result.data;
+    throw new FulfillmentError('VALIDATION_FAILED', `Invalid ${what}: ${unstorable.path || '(root)'}: ${unstorable.message}`, {
+      details: { issues: [unstorable] },
+    });
+  }
   const issues = toValidationIssues(result.error);
-  const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+  // Hostile input can carry thousands of issues or megabyte-long keys: the message stays short.
+  const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => clip(`${i.path || '(root)'}: ${i.message}`));
+  if (issues.length > MAX_ISSUES_IN_MESSAGE) shown.push(`and ${issues.length - MAX_ISSUES_IN_MESSAGE} more`);
+  const summary = shown.join('; ');
   throw new FulfillmentError('VALIDATION_FAILED', `Invalid ${what}: ${summary}`, {
     details: { issues },
     cause: result.error,

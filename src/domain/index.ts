@@ -1,8 +1,10 @@
 // The domain model: zod schemas, inferred types and the error type.
+export * from './adapter-results.js';
 export * from './address.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './inventory.js';
+export * from './limits.js';
 export * from './location.js';
 export * from './money.js';
 export * from './order.js';

@@ -1,6 +1,7 @@
 // Stock per SKU per location, the movements that explain it, and the
 // reservations that hold it for orders.
 import { z } from 'zod';
+import { MAX_STOCK_UNITS } from './limits.js';
 
 /** A stock-keeping unit code. */
 export const skuSchema = z
@@ -20,7 +21,8 @@ const bin = z
 export const receiveInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
-  quantity: z.number().int().positive(),
+  /** Units received; at most {@link MAX_STOCK_UNITS}, and the level may not exceed it either. */
+  quantity: z.number().int().positive().max(MAX_STOCK_UNITS),
   bin: bin.optional(),
   reason: z.string().max(200).optional(),
 });
@@ -31,9 +33,12 @@ export type ReceiveInput = z.input<typeof receiveInputSchema>;
 export const adjustInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
+  /** Signed change of on-hand, non-zero, within ±{@link MAX_STOCK_UNITS}; the level may not leave 0…MAX_STOCK_UNITS. */
   delta: z
     .number()
     .int()
+    .min(-MAX_STOCK_UNITS)
+    .max(MAX_STOCK_UNITS)
     .refine((d) => d !== 0, { message: 'delta must not be zero' }),
   reason: z.string().min(1).max(200),
 });
@@ -44,8 +49,9 @@ export type AdjustInput = z.input<typeof adjustInputSchema>;
 export const stockSettingsInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
-  safetyStock: z.number().int().nonnegative().optional(),
-  reorderPoint: z.number().int().nonnegative().nullable().optional(),
+  /** Units kept back from `available`, 0 to {@link MAX_STOCK_UNITS}. */
+  safetyStock: z.number().int().nonnegative().max(MAX_STOCK_UNITS).optional(),
+  reorderPoint: z.number().int().nonnegative().max(MAX_STOCK_UNITS).nullable().optional(),
   bin: bin.nullable().optional(),
 });
 /** Input of `inventory.configure`. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { addressSchema, coordinatesSchema } from './address.js';
 import { skuSchema } from './inventory.js';
+import { MAX_MONEY_AMOUNT } from './limits.js';
 import { currencySchema, moneySchema } from './money.js';
 import { paymentInputSchema, paymentRecordSchema } from './payment.js';
 import { returnRequestSchema } from './return.js';
@@ -36,7 +37,10 @@ export const orderLineInputSchema = z.strictObject({
 export type OrderLineInput = z.input<typeof orderLineInputSchema>;
 
 /**
- * What a shop passes to `orders.place`.
+ * What a shop passes to `orders.place`. Bounds: up to 500 lines of 1 to
+ * 100,000 units; a total (lines plus shipping) of at most
+ * {@link MAX_MONEY_AMOUNT} minor units; no NUL or lone surrogate in any text
+ * (see `docs/guides/input-limits.md`).
  *
  * @example
  * ```ts
@@ -72,7 +76,11 @@ export const orderInputSchema = z
     payment: paymentInputSchema,
     giftMessage: z.string().max(500).optional(),
     notes: z.string().max(1000).optional(),
-    metadata: z.record(z.string(), z.string().max(500)).optional(),
+    /** Your own key-value pairs: at most 50 keys of up to 40 characters, values up to 500. */
+    metadata: z
+      .record(z.string().min(1).max(40), z.string().max(500))
+      .refine((m) => Object.keys(m).length <= 50, { message: 'metadata holds at most 50 keys' })
+      .optional(),
   })
   .superRefine((o, ctx) => {
     o.lines.forEach((line, i) => {
@@ -86,6 +94,16 @@ export const orderInputSchema = z
     });
     if (o.shipping.price && o.shipping.price.currency !== o.currency) {
       ctx.addIssue({ code: 'custom', path: ['shipping', 'price', 'currency'], message: 'Shipping price currency differs from order currency' });
+    }
+    // Refused here, before any stock is reserved or money authorized. Past 2^53
+    // a float sum only rounds upward, so the comparison stays sound.
+    const total = o.lines.reduce((n, l) => n + l.unitPrice.amount * l.quantity, o.shipping.price?.amount ?? 0);
+    if (total > MAX_MONEY_AMOUNT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines'],
+        message: `The order total exceeds ${MAX_MONEY_AMOUNT} minor units, the largest amount kept exactly`,
+      });
     }
   });
 /** What a shop passes to `orders.place`. */

@@ -1,13 +1,21 @@
 // Returns (RMAs): what the customer sends back and what is refunded.
 import { z } from 'zod';
+import { MAX_ID_LENGTH, MAX_STOCK_UNITS } from './limits.js';
 import { moneySchema } from './money.js';
 import { returnStatusSchema } from './status.js';
 
 /** Input of `returns.request`. */
 export const returnRequestInputSchema = z.strictObject({
   lines: z
-    .array(z.strictObject({ lineId: z.string().min(1).optional(), sku: z.string().min(1), quantity: z.number().int().positive() }))
-    .min(1),
+    .array(
+      z.strictObject({
+        lineId: z.string().min(1).max(MAX_ID_LENGTH).optional(),
+        sku: z.string().min(1).max(64),
+        quantity: z.number().int().positive().max(MAX_STOCK_UNITS),
+      }),
+    )
+    .min(1)
+    .max(500),
   reason: z.string().min(1).max(500),
 });
 /** Input of `returns.request`. */
@@ -18,15 +26,16 @@ export const returnReceiveInputSchema = z.strictObject({
   lines: z
     .array(
       z.strictObject({
-        sku: z.string().min(1),
-        quantity: z.number().int().nonnegative(),
+        sku: z.string().min(1).max(64),
+        quantity: z.number().int().nonnegative().max(MAX_STOCK_UNITS),
         /** Put back into sellable stock. @defaultValue true */
         restock: z.boolean().default(true),
       }),
     )
-    .min(1),
+    .min(1)
+    .max(500),
   /** Location receiving the goods; defaults to the location that shipped them. */
-  locationId: z.string().optional(),
+  locationId: z.string().min(1).max(64).optional(),
 });
 /** Input of `returns.receive`. */
 export type ReturnReceiveInput = z.input<typeof returnReceiveInputSchema>;

@@ -1,5 +1,6 @@
 // Shipments, parcels, boxes, rates and labels: what leaves a location.
 import { z } from 'zod';
+import { MAX_STOCK_UNITS } from './limits.js';
 import { moneySchema } from './money.js';
 import { shipmentStatusSchema, trackingStatusSchema } from './status.js';
 import { trackingEventSchema } from './tracking.js';
@@ -23,10 +24,13 @@ export type Box = z.infer<typeof boxSchema>;
 
 /** A packed parcel: a box (or the item's own packaging) with its contents. */
 export const parcelSchema = z.strictObject({
-  boxId: z.string().nullable().optional(),
+  boxId: z.string().max(64).nullable().optional(),
   dimensions: dimensionsSchema,
   weight: weightSchema,
-  items: z.array(z.strictObject({ sku: z.string(), quantity: z.number().int().positive() })).default([]),
+  items: z
+    .array(z.strictObject({ sku: z.string().max(64), quantity: z.number().int().positive().max(MAX_STOCK_UNITS) }))
+    .max(500)
+    .default([]),
   fragile: z.boolean().default(false),
   giftWrap: z.boolean().default(false),
 });
@@ -40,28 +44,36 @@ export const shippingSpeedSchema = z.enum(['economy', 'standard', 'express', 'ov
 /** Shipping speed a customer chose. */
 export type ShippingSpeed = z.infer<typeof shippingSpeedSchema>;
 
-/** A carrier's price for one service. */
+// What carriers may answer, checked at the port boundary and by the carrier conformance kit.
+const required = (max: number) => z.string().min(1).max(max);
+/** An instant or a date `Date.parse` reads (carriers send both). */
+const instant = required(64).refine((s) => !Number.isNaN(Date.parse(s)), { message: 'must be an ISO 8601 date or instant' });
+
+/** A carrier's price for one service. `carrierId` is the quoting carrier's own id. */
 export const rateSchema = z.object({
-  carrierId: z.string(),
-  service: z.string(),
+  carrierId: required(64),
+  service: required(64),
   speed: shippingSpeedSchema,
   amount: moneySchema,
   /** Business days in transit, when the carrier says. */
-  transitDays: z.number().int().nonnegative().nullable(),
-  /** Estimated delivery (ISO), when the carrier says. */
-  estimatedDelivery: z.string().nullable(),
+  transitDays: z.number().int().nonnegative().max(365).nullable(),
+  /** Estimated delivery (ISO date or instant), when the carrier says. */
+  estimatedDelivery: instant.nullable(),
 });
 /** A carrier's price for one service. */
 export type Rate = z.infer<typeof rateSchema>;
 
-/** A purchased label. */
+/**
+ * A purchased label. A carrier answering "200 OK" with an error body has no
+ * tracking number and fails here: nothing is marked shipped on such an answer.
+ */
 export const labelSchema = z.object({
-  labelId: z.string(),
-  trackingNumber: z.string(),
-  trackingUrl: z.string().nullable(),
-  labelUrl: z.string().nullable(),
+  labelId: required(256),
+  trackingNumber: required(64),
+  trackingUrl: z.string().max(2048).nullable(),
+  labelUrl: z.string().max(2048).nullable(),
   cost: moneySchema,
-  purchasedAt: z.string(),
+  purchasedAt: instant,
 });
 /** A purchased label. */
 export type Label = z.infer<typeof labelSchema>;

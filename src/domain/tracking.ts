@@ -15,7 +15,7 @@ import { trackingStatusSchema } from './status.js';
  * ```
  */
 export const trackingEventSchema = z.strictObject({
-  carrierId: z.string().min(1),
+  carrierId: z.string().min(1).max(64),
   trackingNumber: z.string().min(1).max(64),
   status: trackingStatusSchema,
   /** When it happened at the carrier (ISO 8601). Orders events, so late arrivals are ignored. */

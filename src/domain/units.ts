@@ -1,6 +1,7 @@
 // Weights and dimensions always travel with their unit; these convert to the
 // metric base units (grams, centimetres) the packing and rating code uses.
 import { z } from 'zod';
+import { MAX_LENGTH_VALUE, MAX_WEIGHT_VALUE } from './limits.js';
 
 /** Weight units. */
 export const weightUnitSchema = z.enum(['g', 'kg', 'oz', 'lb']);
@@ -16,7 +17,8 @@ export const lengthUnitSchema = z.enum(['cm', 'in']);
  * ```
  */
 export const weightSchema = z.strictObject({
-  value: z.number().nonnegative().finite(),
+  /** At most {@link MAX_WEIGHT_VALUE} in its unit. */
+  value: z.number().nonnegative().max(MAX_WEIGHT_VALUE),
   unit: weightUnitSchema,
 });
 
@@ -29,9 +31,10 @@ export const weightSchema = z.strictObject({
  * ```
  */
 export const dimensionsSchema = z.strictObject({
-  length: z.number().positive().finite(),
-  width: z.number().positive().finite(),
-  height: z.number().positive().finite(),
+  /** Each edge at most {@link MAX_LENGTH_VALUE} in its unit. */
+  length: z.number().positive().max(MAX_LENGTH_VALUE),
+  width: z.number().positive().max(MAX_LENGTH_VALUE),
+  height: z.number().positive().max(MAX_LENGTH_VALUE),
   unit: lengthUnitSchema,
 });
 

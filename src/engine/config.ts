@@ -52,6 +52,15 @@ export interface FulfillmentPolicy {
    * a reservation that finds it stale re-reads. `0` reads every time. @defaultValue 500
    */
   levelsCacheMs: number;
+  /**
+   * How far ahead of the engine's clock a tracking event may be dated. Later
+   * ones (a carrier's clock or time zone gone wrong, a scan dated 9999-12-31)
+   * would make every real scan look late: `tracking.record` refuses them
+   * (`VALIDATION_FAILED`, `details.reason: 'future_event'`) and webhooks and
+   * polls count them as ignored, so they never move a shipment's clock.
+   * @defaultValue 3600000 (1 hour)
+   */
+  trackingClockSkewMs: number;
 }
 
 /** Options of {@link createFulfillment}. */
@@ -105,6 +114,7 @@ export const defaultPolicy: FulfillmentPolicy = {
   outboxMaxAttempts: 8,
   sweepIntervalMs: 60_000,
   levelsCacheMs: 500,
+  trackingClockSkewMs: 3_600_000,
 };
 
 /** Merge a partial policy over the defaults. */

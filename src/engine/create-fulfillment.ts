@@ -15,9 +15,18 @@ import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
 import type { Page, StorageAdapter } from '../ports/storage.js';
 import { cancelOrder } from './cancel-order.js';
+import {
+  dispatchOptionsSchema,
+  idArgument,
+  optionsArgument,
+  placeOptionsSchema,
+  pollOptionsSchema,
+  webhookRequestArgument,
+} from './command-arguments.js';
 import { type FulfillmentConfig, type FulfillmentPolicy, resolvePolicy } from './config.js';
 import { type EngineContext, defaultGenerateId, eventFactory } from './context.js';
 import { EventBus, type EventSubscriptions } from './event-bus.js';
+import { guardCarrier, guardPayments } from './guarded-adapters.js';
 import { LevelsCache } from './levels-cache.js';
 import {
   type ReconcileDiscrepancy,
@@ -34,7 +43,6 @@ import { type DispatchOptions, type DispatchResult, dispatchOutbox } from './out
 import { type PackInput, type PackResult, packShipment } from './pack-shipment.js';
 import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
-import { orderIdSchema } from './order-commands.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
 import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
@@ -159,7 +167,8 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const locationList = (config.locations ?? []).map((l, i) => parseInput(locationSchema, l, `location ${i}`));
   const locations = new Map(locationList.map((l) => [l.id, l]));
   if (locations.size !== locationList.length) throw new FulfillmentError('CONFIGURATION_ERROR', 'Location ids must be unique');
-  const carriers = new Map((config.carriers ?? []).map((c) => [c.id, c]));
+  // Wrapped once here: every answer is checked at the port boundary (guarded-adapters.ts).
+  const carriers = new Map((config.carriers ?? []).map((c) => [c.id, guardCarrier(c)]));
   if (carriers.size !== (config.carriers ?? []).length) throw new FulfillmentError('CONFIGURATION_ERROR', 'Carrier ids must be unique');
   const notifiers = config.notifier === undefined ? [] : Array.isArray(config.notifier) ? config.notifier : [config.notifier];
   const clock = config.clock ?? systemClock;
@@ -172,7 +181,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     locations,
     locationList,
     carriers,
-    payments: config.payments ?? null,
+    payments: config.payments ? guardPayments(config.payments) : null,
     notifiers,
     boxes: config.boxes ?? defaultBoxes,
     policy,
@@ -193,6 +202,12 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       return fn(...args);
     };
 
+  // Every id and options argument is checked here, before a command (or the
+  // sweep it may trigger) runs: one place, and the commands see only valid shapes.
+  const orderId = (value: unknown) => idArgument(value, 'order id');
+  const shipmentId = (value: unknown) => idArgument(value, 'shipment id');
+  const returnId = (value: unknown) => idArgument(value, 'return id');
+
   return {
     inventory: {
       receive: withSweep((input) => receiveStock(ctx, input)),
@@ -203,15 +218,23 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       reconcile: (skus) => reconcile(ctx, skus),
     },
     orders: {
-      place: withSweep((input, options) => placeOrder(ctx, input, options)),
-      get: (orderId) => getOrder(ctx, orderId),
+      place: async (input, options) => {
+        const valid = optionsArgument(placeOptionsSchema, options, 'place options');
+        await maybeSweep();
+        return placeOrder(ctx, input, valid);
+      },
+      get: async (id) => getOrder(ctx, orderId(id)),
       list: (query) => listOrders(ctx, query),
-      cancel: (orderId, input) => cancelOrder(ctx, orderId, input),
-      hold: (orderId, input) => holdOrder(ctx, orderId, input),
-      releaseHold: (orderId) => releaseHold(ctx, orderId),
-      retryPayment: withSweep((orderId, payment) => retryPayment(ctx, orderId, payment)),
-      syncPayment: async (orderId) => {
-        const order = await loadOrder(ctx, parseInput(orderIdSchema, orderId, 'order id'));
+      cancel: async (id, input) => cancelOrder(ctx, orderId(id), input),
+      hold: async (id, input) => holdOrder(ctx, orderId(id), input),
+      releaseHold: async (id) => releaseHold(ctx, orderId(id)),
+      retryPayment: async (id, payment) => {
+        const valid = orderId(id);
+        await maybeSweep();
+        return retryPayment(ctx, valid, payment);
+      },
+      syncPayment: async (id) => {
+        const order = await loadOrder(ctx, orderId(id));
         const paymentId = order.payment.paymentId;
         if (!paymentId || (order.status !== 'pending_payment' && order.status !== 'payment_failed')) return order;
         const payments = requirePayments(ctx);
@@ -219,27 +242,28 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
         if (result && (result.status === 'authorized' || result.status === 'captured')) return recordAuthorized(ctx, order, result);
         return order;
       },
-      history: (orderId) => orderHistory(ctx, orderId),
+      history: async (id) => orderHistory(ctx, orderId(id)),
     },
     fulfillment: {
       pickList: withSweep((input) => pickList(ctx, input)),
-      confirmPick: (shipmentId, input) => confirmPick(ctx, shipmentId, input),
-      pack: (shipmentId, input) => packShipment(ctx, shipmentId, input),
-      ship: (shipmentId, input) => shipShipment(ctx, shipmentId, input),
+      confirmPick: async (id, input) => confirmPick(ctx, shipmentId(id), input),
+      pack: async (id, input) => packShipment(ctx, shipmentId(id), input),
+      ship: async (id, input) => shipShipment(ctx, shipmentId(id), input),
     },
     tracking: {
-      handleWebhook: (carrierId, request) => handleWebhook(ctx, carrierId, request),
+      handleWebhook: async (carrierId, request) =>
+        handleWebhook(ctx, idArgument(carrierId, 'carrier id'), webhookRequestArgument(request)),
       record: (event) => recordTracking(ctx, event),
-      poll: (options) => pollTracking(ctx, options),
+      poll: async (options) => pollTracking(ctx, optionsArgument(pollOptionsSchema, options, 'poll options')),
     },
     returns: {
-      request: (orderId, input) => requestReturn(ctx, orderId, input),
-      approve: (returnId) => approveReturn(ctx, returnId),
-      receive: (returnId, input) => receiveReturn(ctx, returnId, input),
+      request: async (id, input) => requestReturn(ctx, orderId(id), input),
+      approve: async (id) => approveReturn(ctx, returnId(id)),
+      receive: async (id, input) => receiveReturn(ctx, returnId(id), input),
     },
     events: { on: (type, handler) => bus.on(type, handler), onAny: (handler) => bus.onAny(handler) },
     outbox: {
-      dispatch: (options) => dispatchOutbox(ctx, options),
+      dispatch: async (options) => dispatchOutbox(ctx, optionsArgument(dispatchOptionsSchema, options, 'dispatch options')),
       stats: () => storage.outboxStats(ctx.nowIso()),
     },
     sweep: () => sweep(ctx),

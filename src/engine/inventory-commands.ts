@@ -96,7 +96,7 @@ export async function stockLedger(ctx: EngineContext, sku: string): Promise<Stoc
 
 /** `inventory.reconcile`: every (SKU, location) whose level differs from its ledger. */
 export async function reconcile(ctx: EngineContext, skus?: string[]): Promise<ReconcileDiscrepancy[]> {
-  const list = skus ? parseInput(z.array(skuSchema), skus, 'skus') : await ctx.storage.skus();
+  const list = skus !== undefined ? parseInput(z.array(skuSchema), skus, 'skus') : await ctx.storage.skus();
   const out: ReconcileDiscrepancy[] = [];
   for (const sku of list) {
     const [levels, ledger] = await Promise.all([ctx.storage.levels([sku]), ctx.storage.ledger(sku)]);

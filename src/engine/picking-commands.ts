@@ -2,6 +2,7 @@
 // confirmation with short picks backordered or cancelled per policy.
 import { z } from 'zod';
 import { FulfillmentError, parseInput } from '../domain/errors.js';
+import { MAX_STOCK_UNITS } from '../domain/limits.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
@@ -16,11 +17,11 @@ import { refund, voidAuthorization } from './payment-flow.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
 const pickListSchema = z.strictObject({
-  locationId: z.string().min(1),
+  locationId: z.string().min(1).max(64),
   limit: z.number().int().min(1).max(500).default(50),
 });
 const confirmSchema = z.strictObject({
-  lines: z.array(z.strictObject({ sku: z.string().min(1), quantity: z.number().int().nonnegative() })),
+  lines: z.array(z.strictObject({ sku: z.string().min(1).max(64), quantity: z.number().int().nonnegative().max(MAX_STOCK_UNITS) })).max(500),
 });
 
 /** Input of `fulfillment.pickList`. */

@@ -42,6 +42,7 @@ export interface WebhookRequest {
 /** Apply one normalized tracking event. */
 export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Promise<TrackingResult> {
   const event = parseInput(trackingEventSchema, raw, 'tracking event');
+  refuseFutureEvent(ctx, event);
   const orderId = await ctx.storage.findOrderId(trackingKey(event.carrierId, event.trackingNumber));
   if (!orderId) {
     throw new FulfillmentError('NOT_FOUND', `No shipment with ${event.carrierId} tracking number ${event.trackingNumber}`, {
@@ -100,6 +101,20 @@ function shipmentMilestone(ctx: EngineContext, order: Order, s: Shipment, event:
   }
 }
 
+// A scan from the future would make every real scan after it "late" and block delivery.
+function refuseFutureEvent(ctx: EngineContext, event: TrackingEvent): void {
+  const latest = ctx.clock.now().getTime() + ctx.policy.trackingClockSkewMs;
+  if (Date.parse(event.occurredAt) <= latest) return;
+  const message = `is over ${ctx.policy.trackingClockSkewMs} ms ahead of the clock`;
+  throw new FulfillmentError('VALIDATION_FAILED', `Invalid tracking event: occurredAt ${message}`, {
+    details: { reason: 'future_event', occurredAt: event.occurredAt, issues: [{ path: 'occurredAt', message }] },
+  });
+}
+
+function isFutureEventError(err: unknown): boolean {
+  return isFulfillmentError(err, 'VALIDATION_FAILED') && err.details.reason === 'future_event';
+}
+
 function isDuplicate(s: Shipment, e: TrackingEvent): boolean {
   return s.trackingEvents.some(
     (x) => (e.eventId !== undefined && x.eventId === e.eventId) || (x.status === e.status && x.occurredAt === e.occurredAt),
@@ -111,17 +126,12 @@ function isLate(s: Shipment, e: TrackingEvent): boolean {
   return last !== undefined && Date.parse(e.occurredAt) < Date.parse(last.occurredAt);
 }
 
-/** Verify a carrier webhook over its raw body and apply its events. */
+/** Verify a carrier webhook over its raw body and apply its events; `createFulfillment` has checked the request's shape. */
 export async function handleWebhook(ctx: EngineContext, carrierId: string, request: WebhookRequest): Promise<TrackingBatchResult> {
   const carrier = ctx.carriers.get(carrierId);
   if (!carrier) throw new FulfillmentError('NOT_FOUND', `Carrier ${carrierId} is not configured`, { details: { carrierId } });
   if (!carrier.capabilities.webhooks || !carrier.parseWebhook) {
     throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${carrierId} does not support webhooks`, { details: { carrierId } });
-  }
-  if (!request || (typeof request.rawBody !== 'string' && !(request.rawBody instanceof Uint8Array))) {
-    throw new FulfillmentError('VALIDATION_FAILED', 'Invalid webhook: rawBody must be the raw request body (string or bytes)', {
-      details: { issues: [{ path: 'rawBody', message: 'must be a string or Uint8Array' }] },
-    });
   }
   const parse = carrier.parseWebhook.bind(carrier);
   // Verification is local work: bounded by the timeout, never retried.
@@ -175,7 +185,9 @@ async function applyBatch(ctx: EngineContext, events: TrackingEvent[]): Promise<
       else result.ignored++;
     } catch (err) {
       // Webhooks also announce labels bought outside this shop; those are not ours.
-      if (!isFulfillmentError(err, 'NOT_FOUND')) throw err;
+      // A scan from the future is the carrier's clock gone wrong: kept out, and said.
+      if (isFutureEventError(err)) ctx.reportError(err, `tracking event of ${e.carrierId} ${e.trackingNumber}`);
+      else if (!isFulfillmentError(err, 'NOT_FOUND')) throw err;
       result.ignored++;
     }
   }

@@ -67,7 +67,7 @@ function statusOfValue(value: unknown): OrderStatus | null {
 function migrate(state: OrderMachineState): unknown {
   let { version, snapshot } = state;
   while (version !== ORDER_MACHINE_VERSION) {
-    const upgrade = orderSnapshotMigrations[version];
+    const upgrade = Object.hasOwn(orderSnapshotMigrations, version) ? orderSnapshotMigrations[version] : undefined;
     if (!upgrade) {
       throw new FulfillmentError(
         'INVALID_TRANSITION',

@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel } from '../domain/inventory.js';
+import { MAX_STOCK_UNITS } from '../domain/limits.js';
 import { claimMine, expectCode, expectLedgerMatchesLevels, levelOf, type StorageCheck, storageCheck } from './storage-check-kit.js';
 
 /** Checks of receive, adjust, configureStock, levels, skus and ledger. */
@@ -57,6 +58,18 @@ export const stockChecks: StorageCheck[] = [
     if (reader) expect(await reader.onHand(sku, loc)).toBe(10);
     await storage.adjust({ sku, locationId: loc, delta: -4, reason: 'count', at: at(2) });
     expect(await levelOf(storage, sku, loc)).toMatchObject({ onHand: 6, reserved: 6, available: 0 });
+  }),
+
+  storageCheck('receive: on-hand beyond MAX_STOCK_UNITS (2^31 - 1) is VALIDATION_FAILED and changes nothing', async ({ storage, reader, id, at }) => {
+    const [sku, loc] = [id('SKU'), id('loc')];
+    await storage.receive({ sku, locationId: loc, quantity: MAX_STOCK_UNITS - 1, at: at() });
+    await expectCode(storage.receive({ sku, locationId: loc, quantity: 2, at: at(1) }), 'VALIDATION_FAILED');
+    await expectCode(storage.adjust({ sku, locationId: loc, delta: 2, reason: 'count', at: at(2) }), 'VALIDATION_FAILED');
+    expect((await levelOf(storage, sku, loc))?.onHand).toBe(MAX_STOCK_UNITS - 1);
+    expect(await storage.ledger(sku)).toHaveLength(1);
+    if (reader) expect(await reader.onHand(sku, loc)).toBe(MAX_STOCK_UNITS - 1);
+    await storage.receive({ sku, locationId: loc, quantity: 1, at: at(3) });
+    expect((await levelOf(storage, sku, loc))?.onHand).toBe(MAX_STOCK_UNITS);
   }),
 
   storageCheck('configureStock: settings persist and safety stock lowers available', async ({ storage, id, at }) => {

@@ -39,7 +39,11 @@ export interface VerifyWebhookInput {
   secrets?: readonly string[];
   /** The raw body exactly as received; re-serialized JSON will not verify. */
   payload: string | Uint8Array;
-  /** The signature header value (`t=...,v1=...`). */
+  /**
+   * The signature header value (`t=...,v1=...`); repeated headers as an array.
+   * Anything else (a number, an object, an array holding non-strings) is
+   * refused as `malformed`, never thrown as a `TypeError`.
+   */
   header: string | readonly string[] | null | undefined;
   /**
    * Seconds the timestamp may differ from `now`; `Infinity` turns replay protection off.
@@ -91,10 +95,11 @@ export async function signWebhook(input: SignWebhookInput): Promise<string> {
 export async function verifyWebhook(input: VerifyWebhookInput): Promise<{ timestamp: number }> {
   const secrets = input.secrets ?? (input.secret === undefined ? [] : [input.secret]);
   if (secrets.length === 0) throw configurationError();
-  const raw = Array.isArray(input.header) ? input.header.join(',') : (input.header as string | null | undefined);
-  if (raw === undefined || raw === null || raw.trim() === '') {
-    throw signatureError('missing', 'The webhook carries no signature header');
-  }
+  const header: unknown = input.header;
+  if (header === undefined || header === null) throw signatureError('missing', 'The webhook carries no signature header');
+  const raw = headerText(header);
+  if (raw === null) throw signatureError('malformed', 'The webhook signature header is not text');
+  if (raw.trim() === '') throw signatureError('missing', 'The webhook carries no signature header');
   const parsed = parseSignatureHeader(raw);
   if (parsed === null) throw signatureError('malformed', 'The webhook signature header is not of the form t=<seconds>,v1=<hex>');
 
@@ -118,7 +123,8 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<{ timest
 
 /**
  * Read a header case-insensitively from a framework's header map; repeated
- * headers are joined with commas.
+ * headers are joined with commas. Values that are neither strings nor arrays
+ * of strings are treated as absent.
  *
  * @example
  * ```ts
@@ -127,14 +133,23 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<{ timest
  */
 export function readHeader(headers: WebhookHeaders, name: string): string | undefined {
   const wanted = name.toLowerCase();
+  if (headers === null || typeof headers !== 'object') return undefined;
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return Array.isArray(value) ? value.join(',') : value;
+    // A value that is not text (a hostile or buggy caller's) reads as no header at all.
+    return headerText(value) ?? undefined;
   }
   return undefined;
 }
 
 // ---- internals ------------------------------------------------------------
+
+// The header as one string: a string, or an array of strings joined as HTTP does; null otherwise.
+function headerText(header: unknown): string | null {
+  if (typeof header === 'string') return header;
+  if (Array.isArray(header) && header.every((part) => typeof part === 'string')) return header.join(',');
+  return null;
+}
 
 function parseSignatureHeader(raw: string): { timestamp: number; signatures: Uint8Array[] } | null {
   let timestamp: number | null = null;

@@ -81,6 +81,7 @@ describe('tracking.poll and tracking.record', () => {
     const { order, shipment } = await shippedOrder(shop);
     const trackingNumber = shipment.label!.trackingNumber;
     courier.recordScan({ trackingNumber, status: 'in_transit', occurredAt: '2026-03-02T12:00:00.000Z' });
+    shop.clock.advance(3 * HOUR); // scans are not taken from the future
 
     const first = await shop.ff.tracking.poll();
     expect(first.applied).toBe(2); // label created + in transit
@@ -88,6 +89,7 @@ describe('tracking.poll and tracking.record', () => {
     expect((await shop.ff.tracking.poll()).applied).toBe(0);
 
     courier.recordScan({ trackingNumber, status: 'delivered', occurredAt: '2026-03-04T12:00:00.000Z' });
+    shop.clock.advance(2 * DAY);
     expect((await shop.ff.tracking.poll()).applied).toBe(1);
     expect((await reload(shop.ff, order.id)).status).toBe('delivered');
     // Delivered parcels are no longer polled.
@@ -97,6 +99,7 @@ describe('tracking.poll and tracking.record', () => {
   it('record applies a normalized event, and refuses an unknown tracking number with NOT_FOUND', async () => {
     const shop = makeShop();
     const { order, shipment } = await shippedOrder(shop);
+    shop.clock.advance(DAY);
     const result = await shop.ff.tracking.record({
       carrierId: 'sandbox',
       trackingNumber: shipment.label!.trackingNumber,
