@@ -58,7 +58,7 @@ export function renderDocument(input: { results: BenchResult[]; machine: Machine
   if (missed.length === 0) lines.push('None.', '');
   for (const r of missed) {
     lines.push(`### ${r.benchmark} (${r.id})`, '', `By how much: ${shortfall(r)}.`, '');
-    const why = findings[r.id] ?? findings[r.id.replace(/-(place|get|list)$/, '')];
+    const why = findings[r.id] ?? findings[r.id.replace(/-(place|get|list|\d+)$/, '')];
     if (why) lines.push(why.trim(), '');
   }
   if (input.errors.length > 0) lines.push('## Errors', '', ...input.errors.map((e) => `- \`${e.split('\n')[0]}\``), '');

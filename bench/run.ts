@@ -14,6 +14,7 @@ import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './p
 import { placementBench } from './placement-pg.js';
 import { type BenchResult, type BenchSettings, consoleTable, shortfall, targetMet } from './report.js';
 import { memoryScalingBench, postgresScalingBench } from './scaling.js';
+import { outboxWorkersBench } from './workers-pg.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -76,6 +77,8 @@ async function main(): Promise<number> {
     if (db) await step('4. scaling (PostgreSQL)', () => postgresScalingBench(settings, db));
     else results.push(skipPg('scaling-pg', '4. Scaling, PostgreSQL', 'place/get/list at 100k', 'the same at 1k', '≤ 1.5×'));
     await step('5. heap per order (memory)', () => heapBench(settings));
+    if (db) await step('6. outbox workers (PostgreSQL)', () => outboxWorkersBench(settings, db, databaseUrl));
+    else results.push(skipPg('outbox-workers', '6. Outbox workers on PostgreSQL', 'messages/s with 2 and 4 worker processes', '1 worker process', '≥ 1.5× / ≥ 2×'));
     await step('5. bundle size', () => bundleBench());
   } finally {
     await db?.close();
