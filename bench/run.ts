@@ -11,6 +11,7 @@ import { hotSkuBench, hotSkuReservationBench } from './hot-sku-pg.js';
 import { lifecycleBench } from './lifecycle.js';
 import { type Machine, renderDocument } from './document.js';
 import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './pg.js';
+import { pgbouncerPlacementBench } from './pgbouncer-pg.js';
 import { placementBench } from './placement-pg.js';
 import { type BenchResult, type BenchSettings, consoleTable, shortfall, targetMet } from './report.js';
 import { memoryScalingBench, postgresScalingBench } from './scaling.js';
@@ -79,6 +80,30 @@ async function main(): Promise<number> {
     await step('5. heap per order (memory)', () => heapBench(settings));
     if (db) await step('6. outbox workers (PostgreSQL)', () => outboxWorkersBench(settings, db, databaseUrl));
     else results.push(skipPg('outbox-workers', '6. Outbox workers on PostgreSQL', 'messages/s with 2 and 4 worker processes', '1 worker process', '≥ 1.5× / ≥ 2×'));
+    const pgbouncerUrl = process.env.PGBOUNCER_URL;
+    const bouncer = db && pgbouncerUrl ? await openBenchDatabase(pgbouncerUrl) : null;
+    if (db && bouncer && !('error' in bouncer)) {
+      try {
+        await step('7. placement through PgBouncer', () => pgbouncerPlacementBench(settings, db, bouncer));
+      } finally {
+        await bouncer.close();
+      }
+    } else {
+      const why = !db ? noDb : !pgbouncerUrl ? 'PGBOUNCER_URL is not set (`.ci/pgbouncer start DIR` starts one and prints it)' : `no PgBouncer at PGBOUNCER_URL (${bouncer && 'error' in bouncer ? bouncer.error : '?'})`;
+      results.push(
+        pgSkipped(
+          {
+            id: 'pgbouncer-placement',
+            benchmark: '7. Placement through PgBouncer',
+            subject: 'orders placed/s through PgBouncer, unnamed statements',
+            baseline: 'the same straight to PostgreSQL',
+            unit: '',
+            target: { on: 'ratio', kind: 'min', value: 0.7, label: '≥ 0.7×' },
+          },
+          why,
+        ),
+      );
+    }
     await step('5. bundle size', () => bundleBench());
   } finally {
     await db?.close();
