@@ -79,4 +79,14 @@ throughput until PostgreSQL itself is busy.
 What would close the gap: acknowledging a batch in one statement instead of one UPDATE per message
 (a message would then cost the database a fiftieth of the statements), and a database with cores of
 its own.`,
+
+  'pgbouncer-placement': `
+Why: behind the pooler every statement is parsed and planned again (no named statements), and each
+one makes an extra hop through PgBouncer, which on this machine competes for the same two cores as
+PostgreSQL and the benchmark. The placement statements are long multi-CTE writes, so the planning
+share is large.
+
+What would close the gap: PgBouncer 1.21+ with \`max_prepared_statements\`, which PgBouncer documents
+as keeping protocol-level named statements working through the pooler (not measured here), so the
+adapter's named statements could stay on.`,
 };

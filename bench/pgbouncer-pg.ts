@@ -49,6 +49,6 @@ export async function pgbouncerPlacementBench(settings: BenchSettings, direct: B
     ratio: result.ratio,
     target: { on: 'ratio', kind: 'min', value: 0.7, label: '≥ 0.7×' },
     checks: [{ label: `every placed order stored (${stored}/${placed})`, ok: stored === placed }],
-    note: `${orders} orders per run; ${pooledDb.pool.options.max} client connections into PgBouncer (pool of 20 server connections in CI), ${direct.pool.options.max} direct`,
+    note: `${orders} orders per run; ${pooledDb.pool.options.max} client connections into PgBouncer, ${direct.pool.options.max} direct`,
   };
 }

@@ -3,7 +3,7 @@
 // runs tiny sizes in seconds, writes to a temp file and fails only on errors.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleBench, heapBench } from './footprint.js';
@@ -41,6 +41,7 @@ function pgSkipped(result: Omit<BenchResult, 'subjectValue' | 'baselineValue' | 
 
 async function main(): Promise<number> {
   const started = new Date();
+  const load = loadavg().map((n) => n.toFixed(1)).join(', ');
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const opened = await openBenchDatabase(databaseUrl);
   const db: BenchDatabase | null = 'error' in opened ? null : opened;
@@ -78,6 +79,7 @@ async function main(): Promise<number> {
     if (db) await step('4. scaling (PostgreSQL)', () => postgresScalingBench(settings, db));
     else results.push(skipPg('scaling-pg', '4. Scaling, PostgreSQL', 'place/get/list at 100k', 'the same at 1k', '≤ 1.5×'));
     await step('5. heap per order (memory)', () => heapBench(settings));
+    await step('5. bundle size', () => bundleBench());
     if (db) await step('6. outbox workers (PostgreSQL)', () => outboxWorkersBench(settings, db, databaseUrl));
     else results.push(skipPg('outbox-workers', '6. Outbox workers on PostgreSQL', 'messages/s with 2 and 4 worker processes', '1 worker process', '≥ 1.5× / ≥ 2×'));
     const pgbouncerUrl = process.env.PGBOUNCER_URL;
@@ -104,7 +106,6 @@ async function main(): Promise<number> {
         ),
       );
     }
-    await step('5. bundle size', () => bundleBench());
   } finally {
     await db?.close();
   }
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
     cores: cpus().length,
     node: process.version,
     postgres: db?.version ?? 'not available',
+    load,
   };
   console.log(`\n${consoleTable(results)}\n`);
   const missed = results.filter((r) => !r.skipped && !targetMet(r));
