@@ -1,7 +1,7 @@
 // Four worker processes running outbox.dispatch() and sweep() at once on one
 // PostgreSQL schema: 10,000 notifications each reach an idempotent receiver
-// once, none is left unacked or parked, and every lapsed hold is expired by
-// exactly one worker. A worker killed mid-batch loses nothing: its leased
+// once, none is left unacked or parked, every lapsed hold is expired by
+// exactly one worker, and every order a crash left unpaid is cancelled once. A worker killed mid-batch loses nothing: its leased
 // messages come back after the lease and the receiver drops the repeats.
 // Runs straight to the server and through PgBouncer (PGBOUNCER_URL).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,12 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../../src/adapters/postgres-storage.js';
 import type { OutboxMessageInput } from '../../src/ports/storage.js';
+import { initialOrderState } from '../../src/machines/order.js';
+import { makeTestOrder } from '../../src/testing/fixtures.js';
 import { openPostgres, postgresTargets, type TestDatabase } from '../helpers/database.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fixtures/dispatch-worker.ts', import.meta.url));
 const MESSAGES = 10_000;
 const HOLDS = 400;
+// Orders left in pending_payment long ago, holding stock that has not lapsed: more than one sweep page.
+const STALE = 150;
 const BATCH = 100;
 // Holds that lapsed long ago by the workers' (real) clock.
 const PAST = '2020-01-01T00:00:00.000Z';
@@ -23,6 +27,7 @@ interface WorkerReport {
   worker: number;
   delivered: number;
   expired: number;
+  settled: number;
   rounds: number;
   ms: number;
 }
@@ -53,7 +58,7 @@ function startWorker(n: number, schema: string, leaseMs: number, env: NodeJS.Pro
   return { proc, ready, done };
 }
 
-/** A schema with 10,000 due notifications for the receiver and 400 lapsed holds. */
+/** A schema with 10,000 due notifications for the receiver, 400 lapsed holds and 150 stale unpaid orders. */
 async function seed(db: TestDatabase, preparedStatements: boolean): Promise<string> {
   const schema = db.schema();
   const storage = postgresStorage({ client: db.client, schema, preparedStatements });
@@ -83,6 +88,21 @@ async function seed(db: TestDatabase, preparedStatements: boolean): Promise<stri
       }),
     ),
   );
+  await storage.receive({ sku: 'STALE', locationId: 'dc1', quantity: STALE, at: PAST });
+  await Promise.all(
+    Array.from({ length: STALE }, async (_, n) => {
+      const id = `stale-${n}`;
+      await storage.reserve({
+        reservationId: `res-${id}`,
+        orderId: id,
+        lines: [{ sku: 'STALE', locationId: 'dc1', quantity: 1 }],
+        expiresAt: '2099-01-01T00:00:00.000Z',
+        opId: 'place',
+        at: PAST,
+      });
+      await storage.createOrder({ order: makeTestOrder({ id, createdAt: PAST, reservationId: `res-${id}`, machine: initialOrderState().state }) });
+    }),
+  );
   await storage.close();
   return schema;
 }
@@ -97,8 +117,8 @@ async function expectAllDelivered(db: TestDatabase, schema: string): Promise<{ k
   const [received] = await db.query<{ keys: number; deliveries: number; missing: number }>(
     `SELECT count(*)::int AS keys, coalesce(sum(attempts), 0)::int AS deliveries,
             (SELECT count(*) FROM "${schema}".outbox o WHERE NOT EXISTS
-               (SELECT 1 FROM "${schema}".test_deliveries d WHERE d.key = o.key))::int AS missing
-     FROM "${schema}".test_deliveries`,
+               (SELECT 1 FROM "${schema}".test_deliveries d WHERE d.key = o.payload->'notification'->>'idempotencyKey'))::int AS missing
+     FROM "${schema}".test_deliveries WHERE key LIKE 'msg-%'`,
   );
   expect(received?.keys).toBe(MESSAGES);
   expect(received?.missing).toBe(0);
@@ -115,6 +135,25 @@ async function expectHoldsExpiredOnce(db: TestDatabase, schema: string): Promise
             (SELECT reserved FROM "${schema}".stock WHERE sku = 'HOLD') AS reserved`,
   );
   expect(holds).toEqual({ active: 0, expired: HOLDS, movements: HOLDS, distinct_holds: HOLDS, reserved: 0 });
+}
+
+/** Each stale unpaid order cancelled once: one cancellation event, one release, one notice delivered once. */
+async function expectStaleCancelledOnce(db: TestDatabase, schema: string): Promise<void> {
+  const [orders] = await db.query<{ cancelled: number; events: number; distinct_events: number; releases: number; reserved: number }>(
+    `SELECT (SELECT count(*) FROM "${schema}".orders WHERE id LIKE 'stale-%' AND status = 'cancelled')::int AS cancelled,
+            (SELECT count(*) FROM "${schema}".order_events WHERE order_id LIKE 'stale-%' AND event->>'type' = 'order.cancelled')::int AS events,
+            (SELECT count(DISTINCT order_id) FROM "${schema}".order_events WHERE order_id LIKE 'stale-%' AND event->>'type' = 'order.cancelled')::int AS distinct_events,
+            (SELECT count(*) FROM "${schema}".stock_movements WHERE sku = 'STALE' AND type = 'released')::int AS releases,
+            (SELECT reserved FROM "${schema}".stock WHERE sku = 'STALE') AS reserved`,
+  );
+  expect(orders).toEqual({ cancelled: STALE, events: STALE, distinct_events: STALE, releases: STALE, reserved: 0 });
+  const [notices] = await db.query<{ queued: number; delivered: number; repeats: number }>(
+    `SELECT count(*)::int AS queued, count(d.key)::int AS delivered, coalesce(sum(d.attempts - 1), 0)::int AS repeats
+     FROM "${schema}".outbox o LEFT JOIN "${schema}".test_deliveries d ON d.key = o.payload->'notification'->>'idempotencyKey'
+     WHERE o.payload->'notification'->>'template' = 'order.cancelled'`,
+  );
+  expect(notices?.queued).toBe(STALE);
+  expect(notices?.delivered).toBe(STALE);
 }
 
 for (const target of postgresTargets()) {
@@ -134,7 +173,7 @@ for (const target of postgresTargets()) {
       await db?.close();
     });
 
-    it('4 processes dispatching 10,000 messages and sweeping: each delivered once, none stuck, each hold expired once', async () => {
+    it('4 processes dispatching 10,000 messages and sweeping: each delivered once, none stuck, each hold expired once, each stale order cancelled once', async () => {
       if (db === null) return;
       const schema = await seed(db, preparedStatements);
       const workers = [0, 1, 2, 3].map((n) => startWorker(n, schema, 60_000, env));
@@ -145,7 +184,8 @@ for (const target of postgresTargets()) {
       // Leases and SKIP LOCKED: with nobody failing, not even a repeat reaches the receiver.
       const { deliveries } = await expectAllDelivered(db, schema);
       expect(deliveries).toBe(MESSAGES);
-      expect(reports.reduce((n, r) => n + r.delivered, 0)).toBe(MESSAGES);
+      // The 10,000, and the cancellation notices of the stale orders.
+      expect(reports.reduce((n, r) => n + r.delivered, 0)).toBe(MESSAGES + STALE);
       const [claims] = await db.query<{ max: number }>(`SELECT max(attempts)::int AS max FROM "${schema}".outbox`);
       expect(claims?.max).toBe(1);
       // The work was shared, not done by whichever worker started first.
@@ -155,6 +195,9 @@ for (const target of postgresTargets()) {
 
       expect(reports.reduce((n, r) => n + r.expired, 0)).toBe(HOLDS);
       await expectHoldsExpiredOnce(db, schema);
+      await expectStaleCancelledOnce(db, schema);
+      const [repeats] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".test_deliveries WHERE attempts > 1`);
+      expect(repeats?.n).toBe(0);
     }, 180_000);
 
     it('a worker killed mid-batch loses nothing: its leased messages return after the lease, the receiver drops repeats', async () => {
@@ -186,6 +229,7 @@ for (const target of postgresTargets()) {
       expect(stuck?.n).toBe(0);
       expect(survivors.reduce((n, r) => n + r.delivered, 0)).toBeGreaterThan(0);
       await expectHoldsExpiredOnce(db, schema);
+      await expectStaleCancelledOnce(db, schema);
     }, 180_000);
   });
 }
