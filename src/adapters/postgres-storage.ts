@@ -12,7 +12,7 @@ import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } f
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
 import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, prepareReserve, reserveBatch } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';
-import { DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
+import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import { type ReserveBatchingOptions, ReserveQueue } from './postgres-reserve-queue.js';
 import { reservationFromRow, reservationView } from './postgres-stock-step.js';
@@ -53,6 +53,17 @@ export interface PostgresStorageOptions {
    */
   batchReservations?: boolean | ReserveBatchingOptions;
   /**
+   * Send statements to a `pg` Pool or Client as named statements, parsed and
+   * planned once per connection (the fast path for direct connections). Pass
+   * `false` behind a transaction-mode pooler such as PgBouncer, which cannot
+   * keep a statement per client. Left on, the first "prepared statement does
+   * not exist / already exists" error switches this storage to unnamed
+   * statements and runs the failed call again (nothing of it was written).
+   * Ignored for PGlite.
+   * @defaultValue true
+   */
+  preparedStatements?: boolean;
+  /**
    * Makes ids of stock movements and low-stock events.
    * @defaultValue `nanoid()`
    */
@@ -73,6 +84,11 @@ export interface PostgresStorage extends StorageAdapter {
   readonly schema: string;
   /** Apply pending migrations now (otherwise done lazily unless `autoMigrate: false`). */
   migrate(): Promise<void>;
+  /**
+   * Whether statements currently go out named: `false` on PGlite, with
+   * `preparedStatements: false`, or once a transaction pooler was detected.
+   */
+  readonly preparedStatements: boolean;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(ORDER_STATUSES);
@@ -101,7 +117,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   if (options.client === null || typeof options.client !== 'object' || typeof options.client.query !== 'function') {
     throw new FulfillmentError('CONFIGURATION_ERROR', 'postgresStorage needs a pg Pool, pg Client or PGlite instance as `client`');
   }
-  const driver = sqlDriver(options.client);
+  const driver = sqlDriver(options.client, { preparedStatements: checkPreparedStatements(options.preparedStatements) });
   const ctx: InventoryContext = { driver, s, createId: options.createId ?? (() => nanoid()) };
   const batching = options.batchReservations ?? true;
   const queue =
@@ -166,6 +182,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   const storage: PostgresStorage = {
     capabilities: Object.freeze({ durable: true, multiProcess: true }) satisfies StorageCapabilities,
     schema,
+    get preparedStatements() {
+      return driver.preparedStatements;
+    },
 
     async migrate() {
       if (closed) throw new FulfillmentError('CONFIGURATION_ERROR', 'This PostgreSQL storage has been closed');
