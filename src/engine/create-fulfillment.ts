@@ -36,6 +36,7 @@ import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
 import { orderIdSchema } from './order-commands.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
+import { type PaymentWebhookResult, handlePaymentWebhook } from './payment-webhook.js';
 import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
 import { approveReturn, receiveReturn, requestReturn } from './returns-commands.js';
@@ -106,6 +107,11 @@ export interface Fulfillment {
     record(event: TrackingEvent): Promise<TrackingResult>;
     /** Poll carriers without webhooks for every parcel on the road. */
     poll(options?: { limit?: number }): Promise<TrackingBatchResult>;
+  };
+  /** Payment provider notifications. */
+  payments: {
+    /** Verify a payment provider webhook over its raw body and apply the payment's current state to its order. */
+    handleWebhook(providerId: string, request: WebhookRequest): Promise<PaymentWebhookResult>;
   };
   /** Returns (RMAs). */
   returns: {
@@ -231,6 +237,9 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       handleWebhook: (carrierId, request) => handleWebhook(ctx, carrierId, request),
       record: (event) => recordTracking(ctx, event),
       poll: (options) => pollTracking(ctx, options),
+    },
+    payments: {
+      handleWebhook: (providerId, request) => handlePaymentWebhook(ctx, providerId, request),
     },
     returns: {
       request: (orderId, input) => requestReturn(ctx, orderId, input),
