@@ -1,0 +1,5 @@
+// The HTTP cases on the in-memory store.
+import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { describeHttpCases } from './api-cases.js';
+
+describeHttpCases('memory', async () => memoryStorage());
