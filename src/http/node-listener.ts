@@ -51,7 +51,7 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
  * createServer(toNodeListener(createHttpHandler(ff, { token }))).listen(3000);
  * ```
  */
-export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): NodeListener {
+export function toNodeListener(handler: FetchHandler | ((request: Request) => Response | Promise<Response>), options: NodeListenerOptions = {}): NodeListener {
   return (req, res, next) => {
     const origin = options.origin ?? `http://${req.headers.host ?? 'localhost'}`;
     const url = new URL(req.originalUrl ?? req.url ?? '/', origin);
@@ -69,7 +69,8 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
     let body: BodyInit | null = null;
     if (hasBody) body = req.rawBody ? new Uint8Array(req.rawBody) : consumed ? null : bodyStream(req);
     const request = new Request(url, { method, headers, body, signal: controller.signal, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
-    handler(request)
+    Promise.resolve()
+      .then(() => handler(request))
       .then(async (response) => {
         const out: Record<string, string | string[]> = {};
         response.headers.forEach((value, name) => {
