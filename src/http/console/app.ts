@@ -58,7 +58,8 @@ const SECURITY_HEADERS: Record<string, string> = {
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // 'no-referrer' would make browsers send `Origin: null` with our own forms.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
