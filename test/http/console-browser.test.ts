@@ -1,7 +1,7 @@
 // The console in a real browser: log in, pick (with a short pick), pack,
 // print the slip, ship, and see the order delivered after the carrier's
 // webhook; customer data carrying markup renders as text. SCREENSHOTS=1
-// writes the PNGs in docs/screenshots/.
+// writes the PNGs in docs/screenshots/ (shrink them with pngquant before committing).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -69,7 +69,6 @@ describe.skipIf(problem !== null)(`warehouse console in chromium${problem ? ` (s
     // Log in.
     await page.goto(`${server.url}/console`);
     expect(new URL(page.url()).pathname).toBe('/console/login');
-    await shot(page, 'login');
     await page.getByLabel('Access token').fill(TOKENS.warehouse);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${server.url}/console`);
@@ -105,7 +104,6 @@ describe.skipIf(problem !== null)(`warehouse console in chromium${problem ? ` (s
     await page.getByRole('link', { name: 'Pack', exact: true }).click();
     await page.getByRole('button', { name: 'Pack (choose cartons)' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Packed');
-    await shot(page, 'pack');
     await page.getByRole('link', { name: 'Print packing slip' }).click();
     const slip = page.getByRole('article', { name: 'Packing slip' });
     expect(await slip.textContent()).toContain(XSS_ITEM);
