@@ -30,7 +30,14 @@ export type Permission =
   | 'inventory.receive'
   | 'inventory.adjust';
 
-/** Roles granted each permission besides `admin`, which holds them all. */
+/**
+ * Roles granted each permission besides `admin`, which holds them all.
+ *
+ * @example
+ * ```ts
+ * PERMISSIONS.ship; // ['warehouse']
+ * ```
+ */
 export const PERMISSIONS: Readonly<Record<Permission, readonly Role[]>> = {
   read: ['warehouse', 'support'],
   pick: ['warehouse'],
@@ -46,7 +53,15 @@ export const PERMISSIONS: Readonly<Record<Permission, readonly Role[]>> = {
   'inventory.adjust': ['warehouse'],
 };
 
-/** Whether `role` holds `permission`. */
+/**
+ * Whether `role` holds `permission`.
+ *
+ * @example
+ * ```ts
+ * allows('support', 'cancel'); // true
+ * allows('warehouse', 'cancel'); // false
+ * ```
+ */
 export function allows(role: Role, permission: Permission): boolean {
   return role === 'admin' || PERMISSIONS[permission].includes(role);
 }
@@ -71,6 +86,12 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * configured tokens. Tokens are hashed first so the comparison has a fixed
  * length, and every token is compared, so timing tells nothing about which
  * (or how much of one) matched.
+ *
+ * @example
+ * ```ts
+ * const authorize = bearerTokens({ [process.env.PACKER_TOKEN!]: 'warehouse' });
+ * createHttpHandler(ff, { authorize: async (req) => (await authorize(req)) ?? (await sso(req)) });
+ * ```
  */
 export function bearerTokens(tokens: Readonly<Record<string, Role>>): Authorize {
   const entries = Object.entries(tokens);

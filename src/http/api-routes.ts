@@ -34,7 +34,14 @@ const shipBodySchema = z.strictObject({ carrier: z.string().min(1).optional(), s
 const param = (call: RouteCall, name: string): string => call.params[name] as string;
 const body = <S extends z.ZodType>(schema: S, call: RouteCall, what: string): z.output<S> => parseInput(schema, call.body, what);
 
-/** Every API route over `ff`. */
+/**
+ * Every API route over `ff`: what the handler serves and the OpenAPI document describes.
+ *
+ * @example
+ * ```ts
+ * for (const r of apiRoutes(ff)) console.log(r.method, r.path, r.access);
+ * ```
+ */
 export function apiRoutes(ff: Fulfillment): ApiRoute[] {
   return [
     { method: 'GET', path: '/health', operationId: 'health', summary: 'Liveness check', tag: 'meta', access: 'open', response: healthSchema, run: async () => ({ status: 'ok' }) },

@@ -74,7 +74,8 @@ export function resolveAuthorize(options: HttpHandlerOptions): Authorize {
  * (`/webhooks/...`, verified over the raw body), the ops API (bearer token or
  * an `authorize` hook, roles `warehouse`/`support`/`admin`), `/openapi.json`,
  * `/health` and the warehouse console (`/console`). Errors are RFC 9457
- * problem documents; every POST honours `Idempotency-Key`.
+ * problem documents; every authenticated POST honours `Idempotency-Key`
+ * (webhooks are idempotent by event id instead).
  *
  * @example
  * ```ts
@@ -132,7 +133,8 @@ export function createHttpHandler(ff: Fulfillment, options: HttpHandlerOptions =
       const result = await route.run({ params, query: Object.fromEntries(url.searchParams), body, rawBody, headers, principal, request });
       return jsonResponse(route.status ?? 200, result);
     };
-    const key = route.method === 'POST' ? request.headers.get('idempotency-key') : null;
+    // Webhooks are idempotent by event id; their callers are anonymous, so a key could not be scoped to them.
+    const key = route.method === 'POST' && route.access !== 'webhook' ? request.headers.get('idempotency-key') : null;
     if (key === null) return run().catch((err) => fail(err, request, path));
     return idempotent(key, `${principal?.id ?? 'anonymous'} ${route.method} ${path}`, rawBody, request, path, run);
   }

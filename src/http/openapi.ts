@@ -96,7 +96,7 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
     const path = `${options.basePath ?? ''}${toOpenApiPath(route.path)}`;
     const pathParams = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', minLength: 1 } }));
     const parameters: JsonSchema[] = [...pathParams, ...queryParameters(route.query, components)];
-    if (route.method === 'POST') {
+    if (route.method === 'POST' && route.access !== 'webhook') {
       parameters.push({
         name: 'Idempotency-Key',
         in: 'header',

@@ -5,6 +5,11 @@ import { type FulfillmentErrorCode, isFulfillmentError } from '../domain/errors.
 /**
  * HTTP status of every {@link FulfillmentErrorCode}. The only place a code
  * becomes a status.
+ *
+ * @example
+ * ```ts
+ * STATUS_BY_CODE.INSUFFICIENT_STOCK; // 409
+ * ```
  */
 export const STATUS_BY_CODE: Readonly<Record<FulfillmentErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -81,7 +86,16 @@ export interface Problem {
   retryable?: boolean;
 }
 
-/** The problem for an error thrown while serving a request; unknown errors reveal nothing. */
+/**
+ * The problem for an error thrown while serving a request; unknown errors reveal nothing.
+ * Hosts use it to answer their own routes' errors the same way.
+ *
+ * @example
+ * ```ts
+ * const problem = problemFromError(err, '/checkout');
+ * return new Response(JSON.stringify(problem), { status: problem.status, headers: { 'content-type': 'application/problem+json' } });
+ * ```
+ */
 export function problemFromError(error: unknown, instance?: string): Problem {
   if (isFulfillmentError(error)) {
     const status = STATUS_BY_CODE[error.code];

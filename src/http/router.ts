@@ -41,7 +41,7 @@ export interface Router {
   match(method: string, path: string): { route: ApiRoute; params: Record<string, string> } | { allowed: string[] } | null;
 }
 
-/** Compile routes into a matcher. Segments match whole; parameters are URI-decoded. */
+/** Compile routes into a matcher. Segments match whole; parameters are URI-decoded. @internal */
 export function compileRoutes(routes: readonly ApiRoute[]): Router {
   const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
   return {

@@ -229,3 +229,14 @@ describe('HTTP security', () => {
     expect(constantTimeEqual(new Uint8Array([]), new Uint8Array([0]))).toBe(false);
   });
 });
+
+describe('webhook routes and Idempotency-Key', () => {
+  it('ignore the header, so an anonymous caller cannot reserve a key a provider would use', async () => {
+    const s = httpShop();
+    const poisoned = await s.call('POST', '/webhooks/carriers/sandbox', { token: null, rawBody: '{"forged":true}', headers: { 'idempotency-key': 'delivery-1' } });
+    expect(poisoned.status).toBe(401);
+    const again = await s.call('POST', '/webhooks/carriers/sandbox', { token: null, rawBody: '{"other":true}', headers: { 'idempotency-key': 'delivery-1' } });
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { code: string }).code).toBe('WEBHOOK_SIGNATURE_INVALID');
+  });
+});
