@@ -85,5 +85,7 @@ describe('console pages', () => {
     const admin = await consoleLogin(s, 'admin');
     expect((await admin.get('/console/orders/nope')).status).toBe(404);
     expect((await admin.get('/console/nowhere')).status).toBe(404);
+    expect((await admin.get('/console/orders/%E0%A4%A')).status).toBe(404);
+    expect((await admin.post('/console/orders/%E0%A4%A/cancel', { reason: 'x' })).status).toBe(404);
   });
 });

@@ -80,6 +80,15 @@ const FLASH: Record<string, string> = {
 type Form = URLSearchParams;
 type Action = { permission: Permission; run(form: Form, params: string[]): Promise<{ to: string; flash: string }> };
 
+// A malformed escape in a path is a page that does not exist, not a server error.
+function decodeParams(match: RegExpExecArray): string[] | null {
+  try {
+    return match.slice(1).map((p) => decodeURIComponent(p));
+  } catch {
+    return null;
+  }
+}
+
 function quantities(form: Form): { sku: string; quantity: number }[] {
   const lines: { sku: string; quantity: number }[] = [];
   for (const [name, value] of form) {
@@ -269,7 +278,8 @@ export function consoleApp(ff: Fulfillment, options: ConsoleOptions & ConsoleInt
       const m = pattern.exec(rel);
       if (!m) continue;
       if (!allows(principal.role, action.permission)) return problemPage(ctx, httpProblem('FORBIDDEN', `The ${principal.role} role may not do this`, path));
-      const params = m.slice(1).map((p) => decodeURIComponent(p));
+      const params = decodeParams(m);
+      if (!params) break;
       const run = async () => {
         const { to, flash } = await action.run(form, params);
         return redirect(`${to}${to.includes('?') ? '&' : '?'}flash=${flash}`);
@@ -320,10 +330,11 @@ export function consoleApp(ff: Fulfillment, options: ConsoleOptions & ConsoleInt
       if (!allows(principal.role, 'read')) return problemPage(ctx, httpProblem('FORBIDDEN', 'This role may not read the console', path));
       for (const [pattern, render] of pages) {
         const m = pattern.exec(rel);
-        if (!m) continue;
+        const params = m ? decodeParams(m) : null;
+        if (!params) continue;
         const url = new URL(request.url);
         try {
-          const [title, body, current] = await render(ctx, m.slice(1).map((p) => decodeURIComponent(p)), url);
+          const [title, body, current] = await render(ctx, params, url);
           const flash = FLASH[url.searchParams.get('flash') ?? ''];
           return respond(page(ctx, title, body, { current, flash: flash ? { text: flash } : null }));
         } catch (err) {
