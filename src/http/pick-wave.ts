@@ -2,6 +2,7 @@
 // shipments marked `picking` there, batched in walking order. Lets a GET show
 // the list again after `fulfillment.pickList` started the wave.
 import type { Order } from '../domain/order.js';
+import type { Shipment } from '../domain/shipment.js';
 import type { OrderStatus } from '../domain/status.js';
 import type { Fulfillment } from '../engine/create-fulfillment.js';
 import { type PickList, buildPickList } from '../picking/pick-list.js';
@@ -26,12 +27,15 @@ export async function ordersWithShipments(ff: Fulfillment, locationId: string, s
   return found;
 }
 
-/** The location's current wave: every shipment being picked there, as one bin-sorted list. */
+/** Whether a shipment in `picking` still waits for its pick to be confirmed (after that it waits to be packed). */
+export const awaitingPick = (s: Shipment): boolean => s.status === 'picking' && s.lines.some((l) => l.picked === null);
+
+/** The location's current wave: every shipment being picked there and not yet confirmed, as one bin-sorted list. */
 export async function currentWave(ff: Fulfillment, locationId: string): Promise<PickList> {
   const orders = await ordersWithShipments(ff, locationId, new Set(['picking']));
   const shipments = orders.flatMap((o) =>
     o.shipments
-      .filter((s) => s.locationId === locationId && s.status === 'picking')
+      .filter((s) => s.locationId === locationId && awaitingPick(s))
       .map((s) => ({ shipmentId: s.id, orderId: o.id, lines: s.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })) })),
   );
   const skus = [...new Set(shipments.flatMap((s) => s.lines.map((l) => l.sku)))];

@@ -45,6 +45,8 @@ export function describeHttpCases(name: string, storage: () => Promise<StorageAd
         body: { lines: [{ sku: 'TEE-M', quantity: 2 }, { sku: 'MUG-1', quantity: 1 }] },
       });
       expect(picked.shipment.status).toBe('picking');
+      // A confirmed pick leaves the wave; it now waits to be packed.
+      expect((await s.json<typeof wave>('GET', '/locations/east/pick-list', { token: 'warehouse' })).shipmentIds).toEqual([]);
       const packed = await s.json<{ packingSlip: { totalUnits: number; orderId: string } }>('POST', `/shipments/${shipmentId}/pack`, { token: 'warehouse', body: {} });
       expect(packed.packingSlip).toMatchObject({ orderId: order.id, totalUnits: 3 });
       const shipped = await s.json<{ label: { trackingNumber: string }; shipment: { status: string } }>('POST', `/shipments/${shipmentId}/ship`, { token: 'warehouse' });

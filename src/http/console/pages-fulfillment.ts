@@ -6,7 +6,7 @@ import type { Shipment } from '../../domain/shipment.js';
 import type { Fulfillment } from '../../engine/create-fulfillment.js';
 import { packingSlip } from '../../packing/packing-slip.js';
 import { allows } from '../access.js';
-import { currentWave, ordersWithShipments } from '../pick-wave.js';
+import { awaitingPick, currentWave, ordersWithShipments } from '../pick-wave.js';
 import { type SafeHtml, html } from './html.js';
 import { type PageContext, formFields, status } from './layout.js';
 
@@ -25,8 +25,10 @@ export function pickIndexPage(ctx: PageContext, locations: ConsoleLocation[]): S
 /** A location's pick wave: the walk in bin order, then one confirmation form per shipment. */
 export async function pickPage(ff: Fulfillment, ctx: PageContext, locationId: string): Promise<SafeHtml> {
   const wave = await currentWave(ff, locationId);
-  const waiting = await ordersWithShipments(ff, locationId, new Set(['pending']));
-  const pendingCount = waiting.reduce((n, o) => n + o.shipments.filter((s) => s.locationId === locationId && s.status === 'pending').length, 0);
+  const open = await ordersWithShipments(ff, locationId, new Set(['pending', 'picking']));
+  const here = open.flatMap((o) => o.shipments.filter((s) => s.locationId === locationId).map((s) => ({ order: o, shipment: s })));
+  const pendingCount = here.filter((x) => x.shipment.status === 'pending').length;
+  const toPack = here.filter((x) => x.shipment.status === 'picking' && !awaitingPick(x.shipment));
   const canPick = ctx.principal !== null && allows(ctx.principal.role, 'pick');
   const loc = encodeURIComponent(locationId);
   const start = canPick
@@ -49,7 +51,15 @@ export async function pickPage(ff: Fulfillment, ctx: PageContext, locationId: st
     <div class="table-wrap"><table><thead><tr><th>✓</th><th>Bin</th><th>SKU</th><th>Qty</th><th class="wide">Sort into</th></tr></thead>
     <tbody>${rows.length ? rows : html`<tr><td colspan="5" class="muted">Nothing being picked here. Start a wave.</td></tr>`}</tbody></table></div>
     <p class="muted">Enter fewer units than asked to report a short pick.</p>
-    <div class="grid">${forms}</div>`;
+    <div class="grid">${forms}</div>
+    ${
+      toPack.length
+        ? html`<h2>Picked, ready to pack</h2><ul>${toPack.map(
+            ({ order, shipment }) =>
+              html`<li><a href="${ctx.base}/shipments/${encodeURIComponent(shipment.id)}/pack">Pack ${shipment.id}</a> <span class="muted">order ${order.reference ?? order.id}</span></li>`,
+          )}</ul>`
+        : ''
+    }`;
 }
 
 function parcelsTable(shipment: Shipment): SafeHtml {
