@@ -24,6 +24,7 @@ import {
   trackingBatchSchema,
 } from './api-schemas.js';
 import { confirmPickOutcome, packOutcome, shipOutcome } from './command-results.js';
+import { openApiDocument } from './openapi.js';
 import { currentWave } from './pick-wave.js';
 import type { ApiRoute, RouteCall } from './router.js';
 
@@ -42,8 +43,9 @@ const body = <S extends z.ZodType>(schema: S, call: RouteCall, what: string): z.
  * for (const r of apiRoutes(ff)) console.log(r.method, r.path, r.access);
  * ```
  */
-export function apiRoutes(ff: Fulfillment): ApiRoute[] {
-  return [
+export function apiRoutes(ff: Fulfillment, options: { basePath?: string } = {}): ApiRoute[] {
+  let document: Record<string, unknown> | null = null;
+  const routes: ApiRoute[] = [
     { method: 'GET', path: '/health', operationId: 'health', summary: 'Liveness check', tag: 'meta', access: 'open', response: healthSchema, run: async () => ({ status: 'ok' }) },
 
     // ---- webhooks ---------------------------------------------------------
@@ -292,5 +294,19 @@ export function apiRoutes(ff: Fulfillment): ApiRoute[] {
       response: returnRequestSchema,
       run: (call) => ff.returns.receive(param(call, 'id'), body(returnReceiveInputSchema, call, 'return receipt')),
     },
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      operationId: 'openApiDocument',
+      summary: 'This OpenAPI 3.1 document',
+      tag: 'meta',
+      access: 'open',
+      response: z.record(z.string(), z.unknown()),
+      run: async () => {
+        document ??= openApiDocument(routes, { basePath: options.basePath });
+        return document;
+      },
+    },
   ];
+  return routes;
 }

@@ -7,7 +7,6 @@ import { apiRoutes } from './api-routes.js';
 import { parseJson, readBody } from './body.js';
 import { type ConsoleOptions, consoleApp } from './console/app.js';
 import { type IdempotencyStore, type StoredResponse, bodyFingerprint, memoryIdempotencyStore } from './idempotency.js';
-import { openApiDocument } from './openapi.js';
 import { HttpProblemError, httpProblem, problemFromError, problemResponse } from './problem.js';
 import { type ApiRoute, compileRoutes } from './router.js';
 
@@ -93,9 +92,7 @@ export function createHttpHandler(ff: Fulfillment, options: HttpHandlerOptions =
   const maxBody = options.maxBodyBytes ?? 1_048_576;
   const idempotency = options.idempotency ?? memoryIdempotencyStore();
   const now = options.now ?? Date.now;
-  const routes = apiRoutes(ff);
-  const router = compileRoutes(routes);
-  let openapi: string | null = null;
+  const router = compileRoutes(apiRoutes(ff, { basePath }));
   const identify = async (request: Request): Promise<Principal | null> => checkPrincipal(await authorize(request));
   const consoleHandler =
     options.console === false ? null : consoleApp(ff, { ...(options.console ?? {}), basePath, identify, maxBodyBytes: maxBody, idempotency, now });
@@ -187,10 +184,6 @@ export function createHttpHandler(ff: Fulfillment, options: HttpHandlerOptions =
     }
     try {
       if (consoleHandler && (path === '/console' || path.startsWith('/console/'))) return await consoleHandler(request, path);
-      if (path === '/openapi.json' && (request.method === 'GET' || request.method === 'HEAD')) {
-        openapi ??= JSON.stringify(openApiDocument(routes, { basePath }));
-        return new Response(openapi, { headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' } });
-      }
       const match = router.match(request.method, path);
       if (!match) return problemResponse(httpProblem('ROUTE_NOT_FOUND', `No route for ${request.method} ${path}`, path));
       if ('allowed' in match) {

@@ -12,7 +12,7 @@ import type { ApiRoute } from './router.js';
 
 /** Options of {@link openApiDocument}. */
 export interface OpenApiOptions {
-  /** Prefix of every path. @defaultValue '' */
+  /** Where the API is mounted; becomes the server URL. @defaultValue '' */
   basePath?: string;
   /** `info.version`. @defaultValue '0.1.0' */
   version?: string;
@@ -93,7 +93,7 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
   const components: Record<string, JsonSchema> = {};
   schemaOf(problemSchema, 'output', components);
   for (const route of routes) {
-    const path = `${options.basePath ?? ''}${toOpenApiPath(route.path)}`;
+    const path = toOpenApiPath(route.path);
     const pathParams = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', minLength: 1 } }));
     const parameters: JsonSchema[] = [...pathParams, ...queryParameters(route.query, components)];
     if (route.method === 'POST' && route.access !== 'webhook') {
@@ -135,7 +135,7 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
       version: options.version ?? '0.1.0',
       description: `Errors are RFC 9457 problem documents whose \`code\` is one of: ${ERROR_CODES.join(', ')} (status per code: ${ERROR_CODES.map((c) => `${c} ${STATUS_BY_CODE[c]}`).join(', ')}).`,
     },
-    servers: [{ url: '/' }],
+    servers: [{ url: options.basePath || '/' }],
     security: [{ bearer: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,

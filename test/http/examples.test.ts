@@ -26,6 +26,9 @@ describe('examples/hono-server.ts', () => {
     }
     const res = await app.fetch(new Request(`http://shop.test/fulfillment/orders/${order.id}`, { headers: { authorization: `Bearer ${TOKEN}` } }));
     expect(((await res.json()) as { status: string }).status).toBe('delivered');
+    const doc = (await (await app.fetch(new Request('http://shop.test/fulfillment/openapi.json'))).json()) as { servers: { url: string }[]; paths: Record<string, unknown> };
+    expect(doc.servers).toEqual([{ url: '/fulfillment' }]);
+    expect(Object.keys(doc.paths)).toContain('/orders/{id}');
     const login = await app.fetch(new Request('http://shop.test/fulfillment/console'));
     expect(login.headers.get('location')).toBe('/fulfillment/console/login');
   });

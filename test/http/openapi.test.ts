@@ -37,6 +37,9 @@ describe('OpenAPI document', () => {
     const served = routes.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
     expect(documented.sort()).toEqual(served.sort());
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
+    expect(served).toContain('GET /openapi.json');
+    // What is served is what the route table yields.
+    expect(await (await s.call('GET', '/openapi.json', { token: null })).json()).toEqual(doc);
   });
 
   it('documents path parameters, Idempotency-Key on every POST, security and problem responses', () => {
