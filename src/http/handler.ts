@@ -1,6 +1,6 @@
 // createHttpHandler: the Fetch-standard entry point that serves webhooks, the
 // ops API, its OpenAPI document and the warehouse console from one function.
-import { FulfillmentError } from '../domain/errors.js';
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { Fulfillment } from '../engine/create-fulfillment.js';
 import { type Authorize, type Principal, type Role, allows, bearerTokens, checkPrincipal } from './access.js';
 import { apiRoutes } from './api-routes.js';
@@ -160,12 +160,15 @@ export function createHttpHandler(ff: Fulfillment, options: HttpHandlerOptions =
       return new Response(body, { status, headers: { ...headers, 'idempotent-replayed': 'true' } });
     }
     let response: Response;
+    let retryable = false;
     try {
       response = await run();
     } catch (err) {
+      retryable = isFulfillmentError(err) && err.retryable;
       response = fail(err, request, path);
     }
-    if (response.status >= 500) {
+    // Only final answers are kept: a retry after a fault or a transient refusal runs again.
+    if (response.status >= 500 || retryable) {
       await idempotency.abandon(storeKey);
       return response;
     }

@@ -2,6 +2,7 @@
 // cross-site form post, markup in customer data, an oversized body, a forged
 // webhook; plus the session cookie and fail-closed configuration.
 import { describe, expect, it } from 'vitest';
+import { CarrierError } from '../../src/domain/errors.js';
 import { constantTimeEqual } from '../../src/http/access.js';
 import { createHttpHandler } from '../../src/http/handler.js';
 import { SIGNATURE_HEADER } from '../../src/tracking/webhook-signature.js';
@@ -227,6 +228,34 @@ describe('HTTP security', () => {
     expect(constantTimeEqual(a, new Uint8Array([1, 2, 4]))).toBe(false);
     expect(constantTimeEqual(a, new Uint8Array([1, 2]))).toBe(false);
     expect(constantTimeEqual(new Uint8Array([]), new Uint8Array([0]))).toBe(false);
+  });
+});
+
+describe('Idempotency-Key after a fault', () => {
+  it('runs the request again when the first attempt failed in a retryable way', async () => {
+    const s = httpShop();
+    await stock(s.ff, 'east', { 'TEE-M': 5 });
+    const order = await s.ff.orders.place(orderFor({ 'TEE-M': 1 }));
+    const shipmentId = order.shipments[0]?.id as string;
+    await s.ff.fulfillment.pickList({ locationId: 'east' });
+    await s.ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'TEE-M', quantity: 1 }] });
+    await s.ff.fulfillment.pack(shipmentId);
+    const createShipment = s.carrier.createShipment.bind(s.carrier);
+    let down = true;
+    s.carrier.createShipment = async (request) => {
+      if (down) throw new CarrierError('label service down', { carrierId: 'sandbox', retryable: true });
+      return createShipment(request);
+    };
+    const headers = { 'idempotency-key': 'ship-1' };
+    const first = await s.call('POST', `/shipments/${shipmentId}/ship`, { token: 'warehouse', headers });
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    down = false;
+    const second = await s.call('POST', `/shipments/${shipmentId}/ship`, { token: 'warehouse', headers });
+    expect(second.status, await second.clone().text()).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    const third = await s.call('POST', `/shipments/${shipmentId}/ship`, { token: 'warehouse', headers });
+    expect(third.headers.get('idempotent-replayed')).toBe('true');
+    expect(s.carrier.labels()).toHaveLength(1);
   });
 });
 
