@@ -2,8 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../src/domain/order.js';
 import type { StorageAdapter } from '../../src/ports/storage.js';
-import { orderFor, stock } from '../helpers/shop.js';
-import { type HttpShop, httpShop } from './http-shop.js';
+import { createHttpHandler } from '../../src/http/handler.js';
+import { memoryIdempotencyStore } from '../../src/http/idempotency.js';
+import { createFulfillment } from '../../src/index.js';
+import { EAST, WEST, orderFor, stock } from '../helpers/shop.js';
+import { type HttpShop, ORIGIN, TOKENS, httpShop } from './http-shop.js';
 
 type Problem = { type: string; title: string; status: number; detail: string; code: string; details?: Record<string, unknown> };
 
@@ -21,9 +24,23 @@ async function placed(s: HttpShop, lines: Record<string, number> = { 'TEE-M': 2,
   return s.ff.orders.place(orderFor(lines, extra));
 }
 
-/** Register the HTTP cases for a storage factory. */
-export function describeHttpCases(name: string, storage: () => Promise<StorageAdapter>): void {
+/** Register the HTTP cases for a storage factory; `pair` gives two adapters on one store (two server instances). */
+export function describeHttpCases(name: string, storage: () => Promise<StorageAdapter>, pair: () => Promise<[StorageAdapter, StorageAdapter]>): void {
   const shop = async () => httpShop({ storage: await storage() });
+
+  // Two servers, each with its own engine, on one store and the same providers.
+  async function twoServers() {
+    const [first, second] = await pair();
+    const a = httpShop({ storage: first, handler: { idempotency: sharedIdempotency } });
+    const engine = createFulfillment({ storage: second, clock: a.clock, locations: [EAST, WEST], carriers: [a.carrier], payments: a.payments, onBackgroundError: () => {} });
+    const b = createHttpHandler(engine, {
+      tokens: { [TOKENS.admin]: 'admin', [TOKENS.warehouse]: 'warehouse' },
+      now: () => a.clock.now().getTime(),
+      idempotency: sharedIdempotency,
+    });
+    return { a, b: (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => b(new Request(`${ORIGIN}${path}`, { method, body: JSON.stringify(body), headers: { authorization: `Bearer ${TOKENS.warehouse}`, 'content-type': 'application/json', ...headers } })) };
+  }
+  const sharedIdempotency = memoryIdempotencyStore();
 
   describe(`HTTP handler (${name})`, () => {
     it('walks an order from pick to delivery through the API and a carrier webhook', async () => {
@@ -78,6 +95,43 @@ export function describeHttpCases(name: string, storage: () => Promise<StorageAd
         body: { lines: [{ sku: 'MUG-1', quantity: 1, restock: false }] },
       });
       expect(received.refund?.amount).toBeGreaterThan(0);
+    });
+
+    it('buys one label and captures once when two servers ship the same shipment at once', async () => {
+      const { a, b } = await twoServers();
+      const order = await placed(a);
+      const shipmentId = order.shipments[0]?.id as string;
+      await a.ff.fulfillment.pickList({ locationId: 'east' });
+      await a.ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'TEE-M', quantity: 2 }, { sku: 'MUG-1', quantity: 1 }] });
+      await a.ff.fulfillment.pack(shipmentId);
+      const responses = await Promise.all([
+        a.call('POST', `/shipments/${shipmentId}/ship`, { token: 'warehouse' }),
+        b('POST', `/shipments/${shipmentId}/ship`, {}),
+        a.call('POST', `/shipments/${shipmentId}/ship`, { token: 'warehouse' }),
+        b('POST', `/shipments/${shipmentId}/ship`, {}),
+      ]);
+      const statuses = responses.map((r) => r.status);
+      expect(statuses).toContain(200);
+      for (const st of statuses) expect([200, 409]).toContain(st);
+      expect(a.carrier.labels()).toHaveLength(1);
+      expect(a.payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+      const after = await a.ff.orders.get(order.id);
+      expect(after?.status).toBe('shipped');
+      expect((await a.ff.inventory.level('TEE-M')).onHand).toBe(8);
+    });
+
+    it('receives stock once when two servers get the same Idempotency-Key at once', async () => {
+      const { a, b } = await twoServers();
+      const body = { sku: 'CAP-9', locationId: 'east', quantity: 7 };
+      const headers = { 'idempotency-key': 'dock-42' };
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          i % 2 ? b('POST', '/inventory/receive', body, headers) : a.call('POST', '/inventory/receive', { token: 'warehouse', body, headers }),
+        ),
+      );
+      for (const r of responses) expect([200, 409]).toContain(r.status);
+      // With the key store shared by both servers (as several instances need), the units arrive once.
+      expect((await a.ff.inventory.level('CAP-9')).onHand).toBe(7);
     });
 
     it('records a short pick', async () => {

@@ -2,4 +2,11 @@
 import { memoryStorage } from '../../src/adapters/memory-storage.js';
 import { describeHttpCases } from './api-cases.js';
 
-describeHttpCases('memory', async () => memoryStorage());
+describeHttpCases(
+  'memory',
+  async () => memoryStorage(),
+  async () => {
+    const storage = memoryStorage();
+    return [storage, storage];
+  },
+);

@@ -16,9 +16,18 @@ afterAll(async () => {
 });
 
 if (db) {
-  describeHttpCases(db.kind, async () => {
-    const storage = postgresStorage({ client: db.client, schema: db.schema() });
-    await storage.migrate();
-    return storage;
-  });
+  describeHttpCases(
+    db.kind,
+    async () => {
+      const storage = postgresStorage({ client: db.client, schema: db.schema() });
+      await storage.migrate();
+      return storage;
+    },
+    async () => {
+      const schema = db.schema();
+      const first = postgresStorage({ client: db.client, schema });
+      await first.migrate();
+      return [first, postgresStorage({ client: db.client, schema })];
+    },
+  );
 }

@@ -3,6 +3,7 @@
 import type { StorageAdapter } from '../../src/ports/storage.js';
 import { createHttpHandler } from '../../src/http.js';
 import type { HttpHandlerOptions } from '../../src/http/handler.js';
+import { memoryIdempotencyStore } from '../../src/http/idempotency.js';
 import { makeShop } from '../helpers/shop.js';
 import { webhookPayments } from '../helpers/webhook-payments.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
@@ -34,6 +35,7 @@ export function httpShop(options: { storage?: StorageAdapter; handler?: Partial<
     now: () => clock.now().getTime(),
     console: { sessionSecret: SESSION_SECRET },
     onError: (error) => errors.push(error),
+    idempotency: memoryIdempotencyStore(),
     ...options.handler,
   });
 
