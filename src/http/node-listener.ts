@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler } from './handler.js';
 
 /** A `node:http` request listener, also accepted by Express as middleware. */
-export type NodeListener = (req: IncomingMessage & { rawBody?: Uint8Array; originalUrl?: string }, res: ServerResponse, next?: (err?: unknown) => void) => void;
+export type NodeListener = (req: IncomingMessage & { rawBody?: Uint8Array; body?: unknown; originalUrl?: string }, res: ServerResponse, next?: (err?: unknown) => void) => void;
 
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
@@ -40,8 +40,9 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 
 /**
  * Wrap a Fetch handler as a `node:http` listener. Mount it before any body
- * parser; when one already consumed the stream, a `req.rawBody` buffer (as
- * set by `express.raw()` or a `verify` hook) is used instead.
+ * parser; when one already consumed the stream, the bytes it kept are used
+ * instead (`req.body` from `express.raw()`, or `req.rawBody` from a `verify`
+ * hook). A body parsed into an object cannot be verified: webhooks then fail.
  *
  * @example
  * ```ts
@@ -67,7 +68,9 @@ export function toNodeListener(handler: FetchHandler | ((request: Request) => Re
     const hasBody = method !== 'GET' && method !== 'HEAD';
     const consumed = req.readableEnded || (req as { complete?: boolean }).complete === true;
     let body: BodyInit | null = null;
-    if (hasBody) body = req.rawBody ? new Uint8Array(req.rawBody) : consumed ? null : bodyStream(req);
+    // express.raw() leaves the bytes in req.body; a verify hook may have kept them in req.rawBody.
+    const kept = req.rawBody ?? (req.body instanceof Uint8Array ? req.body : undefined);
+    if (hasBody) body = kept ? new Uint8Array(kept) : consumed ? null : bodyStream(req);
     const request = new Request(url, { method, headers, body, signal: controller.signal, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
     Promise.resolve()
       .then(() => handler(request))

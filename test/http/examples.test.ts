@@ -1,8 +1,11 @@
 // The Hono and Express examples: fulfillment mounted under /fulfillment, raw
 // webhook bodies intact next to the shop's own JSON routes.
+import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp as createExpressApp } from '../../examples/express-server.js';
 import { createApp as createHonoApp } from '../../examples/hono-server.js';
+import { createHttpHandler } from '../../src/http/handler.js';
+import { toNodeListener } from '../../src/http/node-listener.js';
 import { makeShop } from '../helpers/shop.js';
 import { serve, shippedWithWebhooks } from './serve.js';
 
@@ -31,6 +34,23 @@ describe('examples/hono-server.ts', () => {
     expect(Object.keys(doc.paths)).toContain('/orders/{id}');
     const login = await app.fetch(new Request('http://shop.test/fulfillment/console'));
     expect(login.headers.get('location')).toBe('/fulfillment/console/login');
+  });
+});
+
+describe('toNodeListener behind express.raw()', () => {
+  it('verifies webhooks over the bytes express.raw() kept', async () => {
+    const shop = makeShop();
+    const app = express();
+    app.use(express.raw({ type: '*/*' }));
+    app.use(toNodeListener(createHttpHandler(shop.ff, { token: TOKEN })));
+    const server = await serve(app);
+    close = server.close;
+    const { order, hooks } = await shippedWithWebhooks(shop);
+    for (const hook of hooks) {
+      const res = await fetch(`${server.url}/webhooks/carriers/sandbox`, { method: 'POST', body: hook.rawBody, headers: hook.headers });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    expect((await shop.ff.orders.get(order.id))?.status).toBe('delivered');
   });
 });
 
