@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CarrierError } from '../../src/domain/errors.js';
 import { constantTimeEqual } from '../../src/http/access.js';
+import { safeUrl } from '../../src/http/console/html.js';
 import { createHttpHandler } from '../../src/http/handler.js';
 import { SIGNATURE_HEADER } from '../../src/tracking/webhook-signature.js';
 import { expectCode, makeShop, orderFor, stock } from '../helpers/shop.js';
@@ -102,6 +103,14 @@ describe('HTTP security', () => {
     expect(order_page).toContain('&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;');
     expect(order_page).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(order_page).toContain('&quot;&gt;&lt;svg onload=alert(2)&gt;');
+  });
+
+  it('links only to http(s) label files, whatever the carrier returns', () => {
+    expect(safeUrl('https://labels.example/1.pdf')).toBe('https://labels.example/1.pdf');
+    expect(safeUrl('javascript:alert(1)')).toBeNull();
+    expect(safeUrl(' JaVaScRiPt:alert(1)')).toBeNull();
+    expect(safeUrl('data:text/html,<script>alert(1)</script>')).toBeNull();
+    expect(safeUrl(null)).toBeNull();
   });
 
   it('refuses a SKU carrying markup before it is stored', async () => {

@@ -34,3 +34,8 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
   for (let i = 0; i < values.length; i++) out += render(values[i] as Value) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
 }
+
+/** A link target from outside data (a carrier's label URL): only http(s), anything else is dropped. */
+export function safeUrl(url: string | null | undefined): string | null {
+  return typeof url === 'string' && /^https?:\/\//i.test(url.trim()) ? url.trim() : null;
+}

@@ -7,7 +7,7 @@ import type { Fulfillment } from '../../engine/create-fulfillment.js';
 import { packingSlip } from '../../packing/packing-slip.js';
 import { allows } from '../access.js';
 import { awaitingPick, currentWave, ordersWithShipments } from '../pick-wave.js';
-import { type SafeHtml, html } from './html.js';
+import { type SafeHtml, html, safeUrl } from './html.js';
 import { type PageContext, formFields, status } from './layout.js';
 
 /** A location the console lists. */
@@ -137,8 +137,9 @@ export function labelPage(ctx: PageContext, order: Order, shipment: Shipment): S
   const label = shipment.label;
   if (!label) return html`<p class="muted">No label yet. <a href="${ctx.base}/shipments/${encodeURIComponent(shipment.id)}/ship">Ship</a></p>`;
   const a = order.shippingAddress;
+  const file = safeUrl(label.labelUrl);
   return html`<p class="no-print"><button type="button" data-print>Print label</button> <a href="${ctx.base}/orders/${encodeURIComponent(order.id)}">Order ${order.reference ?? order.id}</a>
-    ${label.labelUrl ? html` · <a href="${label.labelUrl}" rel="noreferrer noopener" target="_blank">Carrier label file</a>` : ''}</p>
+    ${file ? html` · <a href="${file}" rel="noreferrer noopener" target="_blank">Carrier label file</a>` : ''}</p>
     <article class="label" aria-label="Shipping label"><p><b>${shipment.rate?.carrierId ?? ''}</b> · ${shipment.rate?.service ?? ''}</p>
     <p>TO:<br><b>${a.name}</b><br>${a.line1}${a.line2 ? html`<br>${a.line2}` : ''}<br>${a.postalCode} ${a.city}${a.region ? html` ${a.region}` : ''}<br>${a.country}</p>
     <p class="tn">${label.trackingNumber}</p><p class="muted">${shipment.parcels.length} parcel(s) · postage ${formatMoney(label.cost)} · ${status(shipment.status)}</p></article>`;
