@@ -8,7 +8,7 @@ import { locationSchema } from '../domain/location.js';
 import type { Order, OrderInput } from '../domain/order.js';
 import type { PaymentInput } from '../domain/payment.js';
 import type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from '../domain/return.js';
-import type { Shipment } from '../domain/shipment.js';
+import type { Box, Shipment } from '../domain/shipment.js';
 import type { TrackingEvent } from '../domain/tracking.js';
 import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
@@ -137,6 +137,8 @@ export interface Fulfillment {
   readonly storage: StorageAdapter;
   /** The resolved policy. */
   readonly policy: Readonly<FulfillmentPolicy>;
+  /** The carton catalog `fulfillment.pack` chooses from. */
+  readonly boxes: readonly Box[];
   /** Close the storage adapter. */
   close(): Promise<void>;
 }
@@ -254,6 +256,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     sweep: () => sweep(ctx),
     storage,
     policy: ctx.policy,
+    boxes: ctx.boxes,
     close: () => storage.close(),
   };
 }

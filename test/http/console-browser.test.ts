@@ -95,6 +95,7 @@ describe.skipIf(problem !== null)(`warehouse console in chromium${problem ? ` (s
     await page.goto(`${server.url}/console/orders/${first.id}`);
     await expect.poll(() => page.locator('ul.states li.current').textContent()).toContain('processing');
     await page.getByRole('link', { name: 'Pack', exact: true }).click();
+    expect(await page.getByRole('heading', { name: 'Suggested cartons' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Pack (choose cartons)' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Packed');
     await page.getByRole('link', { name: 'Print packing slip' }).click();

@@ -1,6 +1,7 @@
 // Console pages and forms through Request objects: receiving stock, holds,
 // returns, a double-submitted form acting once, and pages for every role.
 import { describe, expect, it } from 'vitest';
+import { suggestCartons } from '../../src/http/console/pages-fulfillment.js';
 import { orderFor, stock } from '../helpers/shop.js';
 import { consoleLogin } from './console-session.js';
 import { httpShop } from './http-shop.js';
@@ -20,6 +21,26 @@ async function deliveredOrder() {
 }
 
 describe('console pages', () => {
+  it('suggests on the pack screen exactly the cartons pack then chooses', async () => {
+    const s = httpShop();
+    await stock(s.ff, 'east', { 'TEE-M': 10, 'MUG-1': 4 });
+    const order = await s.ff.orders.place(orderFor({ 'TEE-M': 3, 'MUG-1': 2 }));
+    const shipmentId = order.shipments[0]?.id as string;
+    await s.ff.fulfillment.pickList({ locationId: 'east' });
+    const picked = await s.ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'TEE-M', quantity: 2 }, { sku: 'MUG-1', quantity: 2 }] });
+    const shipment = picked.shipments.find((x) => x.id === shipmentId);
+    if (!shipment) throw new Error('no shipment');
+    const suggestion = suggestCartons(s.ff.boxes, picked, shipment);
+    expect(suggestion.parcels.length).toBeGreaterThan(0);
+    const user = await consoleLogin(s, 'warehouse');
+    const page = await (await user.get(`/console/shipments/${shipmentId}/pack`)).text();
+    expect(page).toContain('Suggested cartons');
+    for (const p of suggestion.parcels) expect(page).toContain(p.boxId ?? 'own packaging');
+    expect((await user.post(`/console/shipments/${shipmentId}/pack`, {})).status).toBe(303);
+    const packed = (await s.ff.orders.get(order.id))?.shipments.find((x) => x.id === shipmentId);
+    expect(packed?.parcels).toEqual(suggestion.parcels);
+  });
+
   it('receives stock once when the form is submitted twice', async () => {
     const s = httpShop();
     const user = await consoleLogin(s, 'warehouse');

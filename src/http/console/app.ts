@@ -153,7 +153,7 @@ export function consoleApp(ff: Fulfillment, options: ConsoleOptions & ConsoleInt
     [/^\/pick\/([^/]+)$/, async (ctx, [loc]) => [`Pick at ${loc}`, await pickPage(ff, ctx, loc as string), '/pick']],
     [/^\/shipments\/([^/]+)\/pack$/, async (ctx, [id]) => {
       const { order, shipment } = await shipmentOrder(id as string);
-      return [`Pack ${shipment.id}`, packPage(ctx, order, shipment)];
+      return [`Pack ${shipment.id}`, packPage(ctx, order, shipment, ff.boxes)];
     }],
     [/^\/shipments\/([^/]+)\/slip$/, async (ctx, [id]) => {
       const { order, shipment } = await shipmentOrder(id as string);

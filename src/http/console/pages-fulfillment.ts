@@ -2,7 +2,8 @@
 // printable slip, shipping with the printable label.
 import { formatMoney } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
-import type { Shipment } from '../../domain/shipment.js';
+import type { Box, Parcel, Shipment } from '../../domain/shipment.js';
+import { cartonize } from '../../packing/cartonize.js';
 import type { Fulfillment } from '../../engine/create-fulfillment.js';
 import { packingSlip } from '../../packing/packing-slip.js';
 import { allows } from '../access.js';
@@ -62,15 +63,28 @@ export async function pickPage(ff: Fulfillment, ctx: PageContext, locationId: st
     }`;
 }
 
-function parcelsTable(shipment: Shipment): SafeHtml {
-  return html`<table><thead><tr><th>#</th><th>Carton</th><th>Size</th><th>Weight</th><th>Contents</th></tr></thead><tbody>${shipment.parcels.map(
+/**
+ * The cartons `pack` would choose: the same cartonization over the same catalog
+ * and picked units, computed without writing anything.
+ */
+export function suggestCartons(boxes: readonly Box[], order: Order, shipment: Shipment): { parcels: Parcel[]; unpacked: { sku: string; reason: string }[] } {
+  const items = shipment.lines.map((l) => {
+    const line = order.lines.find((x) => x.id === l.lineId);
+    return { sku: l.sku, quantity: l.picked ?? l.quantity, weight: line?.weight ?? null, dimensions: line?.dimensions ?? null, fragile: line?.fragile ?? false, giftWrap: line?.giftWrap ?? false };
+  });
+  const result = cartonize(items.filter((i) => i.quantity > 0), [...boxes]);
+  return { parcels: result.parcels, unpacked: result.unpacked };
+}
+
+function parcelsTable(parcels: readonly Parcel[]): SafeHtml {
+  return html`<table><thead><tr><th>#</th><th>Carton</th><th>Size</th><th>Weight</th><th>Contents</th></tr></thead><tbody>${parcels.map(
     (p, i) => html`<tr><td>${i + 1}</td><td>${p.boxId ?? 'own packaging'}</td><td>${p.dimensions.length}×${p.dimensions.width}×${p.dimensions.height} ${p.dimensions.unit}</td>
       <td>${p.weight.value} ${p.weight.unit}</td><td>${p.items.map((it, j) => html`${j ? ', ' : ''}${it.quantity} × ${it.sku}`)}</td></tr>`,
   )}</tbody></table>`;
 }
 
-/** Pack a picked shipment; after packing, the cartons chosen and the slip. */
-export function packPage(ctx: PageContext, order: Order, shipment: Shipment): SafeHtml {
+/** Pack a picked shipment: the suggested cartons first; after packing, the cartons chosen and the slip. */
+export function packPage(ctx: PageContext, order: Order, shipment: Shipment, boxes: readonly Box[]): SafeHtml {
   const id = encodeURIComponent(shipment.id);
   const canPack = ctx.principal !== null && allows(ctx.principal.role, 'pack');
   const lines = shipment.lines.map((l) => {
@@ -83,11 +97,17 @@ export function packPage(ctx: PageContext, order: Order, shipment: Shipment): Sa
     ${order.giftMessage ? html`<p><b>Gift message:</b> ${order.giftMessage}</p>` : ''}</section>
     ${
       packed
-        ? html`<section class="card"><h2>Cartons</h2>${parcelsTable(shipment)}<p><a href="${ctx.base}/shipments/${id}/slip">Print packing slip</a> · <a href="${ctx.base}/shipments/${id}/ship">Ship</a></p></section>`
+        ? html`<section class="card"><h2>Cartons</h2>${parcelsTable(shipment.parcels)}<p><a href="${ctx.base}/shipments/${id}/slip">Print packing slip</a> · <a href="${ctx.base}/shipments/${id}/ship">Ship</a></p></section>`
         : canPack && shipment.status === 'picking'
-          ? html`<form method="post" action="${ctx.base}/shipments/${id}/pack">${formFields(ctx)}<button type="submit">Pack (choose cartons)</button></form>`
+          ? suggestionForm(ctx, id, suggestCartons(boxes, order, shipment))
           : html`<p class="muted">This shipment cannot be packed while ${shipment.status}.</p>`
     }`;
+}
+
+function suggestionForm(ctx: PageContext, id: string, suggestion: ReturnType<typeof suggestCartons>): SafeHtml {
+  return html`<section class="card"><h2>Suggested cartons</h2>${parcelsTable(suggestion.parcels)}
+    ${suggestion.unpacked.length ? html`<p class="alert">Cannot be packed: ${suggestion.unpacked.map((u, i) => html`${i ? ', ' : ''}${u.sku} (${u.reason})`)}</p>` : ''}
+    <form method="post" action="${ctx.base}/shipments/${id}/pack">${formFields(ctx)}<button type="submit">Pack (choose cartons)</button></form></section>`;
 }
 
 /** The printable packing slip of a packed shipment. */
@@ -129,7 +149,7 @@ export function shipPage(ctx: PageContext, order: Order, shipment: Shipment): Sa
         ? html`<form method="post" action="${ctx.base}/shipments/${id}/ship">${formFields(ctx)}<p>The carrier and service are chosen by rate shopping (${order.shippingPreference.speed}).</p><button type="submit">Buy label and ship</button></form>`
         : html`<p class="muted">This shipment cannot ship while ${shipment.status}.</p>`;
   return html`<p>${status(shipment.status)} <a href="${ctx.base}/orders/${encodeURIComponent(order.id)}">Order ${order.reference ?? order.id}</a></p>
-    <section class="card"><h2>Parcels</h2>${parcelsTable(shipment)}</section>${body}`;
+    <section class="card"><h2>Parcels</h2>${parcelsTable(shipment.parcels)}</section>${body}`;
 }
 
 /** The printable shipping label. */
