@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { orderFor, stock } from '../helpers/shop.js';
+import { consoleLogin } from './console-session.js';
 import { httpShop } from './http-shop.js';
 
 const segment = fc.oneof(
@@ -36,6 +37,38 @@ describe('HTTP properties', () => {
         },
       ),
       { numRuns: 300 },
+    );
+    expect(s.errors).toEqual([]);
+  });
+
+  it('answers any console form post of a logged-in user without a 5xx', async () => {
+    const s = httpShop();
+    await stock(s.ff, 'east', { 'TEE-M': 50 });
+    const order = await s.ff.orders.place(orderFor({ 'TEE-M': 2 }));
+    const shipmentId = order.shipments[0]?.id as string;
+    const user = await consoleLogin(s, 'admin');
+    const value = fc.oneof(fc.string({ maxLength: 20 }), fc.integer({ min: -5, max: 5 }).map(String), fc.constant(''), fc.constant('1e309'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          '/console/pick/east/start',
+          `/console/shipments/${shipmentId}/pick`,
+          `/console/shipments/${shipmentId}/pack`,
+          `/console/shipments/${shipmentId}/ship`,
+          '/console/stock/receive',
+          `/console/orders/${order.id}/hold`,
+          `/console/orders/${order.id}/release`,
+          `/console/orders/${order.id}/returns`,
+          '/console/returns/rma_x/receive',
+          '/console/logout-not',
+        ),
+        fc.dictionary(fc.constantFrom('qty:TEE-M', 'qty:<b>', 'sku', 'locationId', 'quantity', 'bin', 'reason', '_key', 'restock:TEE-M'), value),
+        async (path, fields) => {
+          const res = await user.post(path, fields);
+          expect(res.status, `${path} ${JSON.stringify(fields)}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 200 },
     );
     expect(s.errors).toEqual([]);
   });

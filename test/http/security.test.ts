@@ -195,6 +195,13 @@ describe('HTTP security', () => {
     });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.getSetCookie().some((c) => c.startsWith('ff_session='))).toBe(false);
+    const page2 = await s.call('GET', '/console/login', { token: null });
+    const garbage = await s.call('POST', '/console/login', {
+      token: null,
+      rawBody: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(await page2.text())?.[1] ?? '', token: 'line\nbreak\u0000' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: (page2.headers.getSetCookie()[0] ?? '').split(';')[0] as string, origin: ORIGIN },
+    });
+    expect(garbage.status).toBe(401);
   });
 
   it('marks cookies Secure over https', async () => {

@@ -257,8 +257,9 @@ export function consoleApp(ff: Fulfillment, options: ConsoleOptions & ConsoleInt
     if (!nonce || !(await keys.checkCsrf(`login:${nonce}`, form.get('_csrf')))) {
       return problemPage(await context(null, randomNonce()), httpProblem('CSRF_REJECTED', 'The login form expired; reload it and try again', path));
     }
-    const token = form.get('token') ?? '';
-    const principal = token ? await options.identify(new Request(request.url, { headers: { authorization: `Bearer ${token}` } })) : null;
+    const token = (form.get('token') ?? '').trim();
+    // Only what could travel in an Authorization header is a token at all.
+    const principal = /^[\x21-\x7e]{1,4096}$/.test(token) ? await options.identify(new Request(request.url, { headers: { authorization: `Bearer ${token}` } })) : null;
     if (!principal) return loginPage(request, 'That token is not valid.', 401);
     const session: Session = { role: principal.role, id: principal.id ?? principal.role, nonce: randomNonce(), exp: options.now() + ttl };
     const headers = new Headers({ location: base, ...SECURITY_HEADERS });
