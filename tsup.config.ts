@@ -9,6 +9,7 @@ export const entries = {
   adapters: 'src/adapters.ts',
   testing: 'src/testing.ts',
   diagrams: 'src/diagrams.ts',
+  http: 'src/http.ts',
 };
 
 const shared = {

@@ -8,7 +8,7 @@ import { locationSchema } from '../domain/location.js';
 import type { Order, OrderInput } from '../domain/order.js';
 import type { PaymentInput } from '../domain/payment.js';
 import type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from '../domain/return.js';
-import type { Shipment } from '../domain/shipment.js';
+import type { Box, Shipment } from '../domain/shipment.js';
 import type { TrackingEvent } from '../domain/tracking.js';
 import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
@@ -44,6 +44,7 @@ import { type PackInput, type PackResult, packShipment } from './pack-shipment.j
 import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
+import { type PaymentWebhookResult, handlePaymentWebhook } from './payment-webhook.js';
 import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
 import { approveReturn, receiveReturn, requestReturn } from './returns-commands.js';
@@ -115,6 +116,11 @@ export interface Fulfillment {
     /** Poll carriers without webhooks for every parcel on the road. */
     poll(options?: { limit?: number }): Promise<TrackingBatchResult>;
   };
+  /** Payment provider notifications. */
+  payments: {
+    /** Verify a payment provider webhook over its raw body and apply the payment's current state to its order. */
+    handleWebhook(providerId: string, request: WebhookRequest): Promise<PaymentWebhookResult>;
+  };
   /** Returns (RMAs). */
   returns: {
     /** Open a return for delivered units. */
@@ -139,6 +145,8 @@ export interface Fulfillment {
   readonly storage: StorageAdapter;
   /** The resolved policy. */
   readonly policy: Readonly<FulfillmentPolicy>;
+  /** The carton catalog `fulfillment.pack` chooses from. */
+  readonly boxes: readonly Box[];
   /** Close the storage adapter. */
   close(): Promise<void>;
 }
@@ -256,6 +264,9 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       record: (event) => recordTracking(ctx, event),
       poll: async (options) => pollTracking(ctx, optionsArgument(pollOptionsSchema, options, 'poll options')),
     },
+    payments: {
+      handleWebhook: (providerId, request) => handlePaymentWebhook(ctx, providerId, request),
+    },
     returns: {
       request: async (id, input) => requestReturn(ctx, orderId(id), input),
       approve: async (id) => approveReturn(ctx, returnId(id)),
@@ -269,6 +280,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     sweep: () => sweep(ctx),
     storage,
     policy: ctx.policy,
+    boxes: ctx.boxes,
     close: () => storage.close(),
   };
 }

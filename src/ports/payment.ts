@@ -91,10 +91,10 @@ export interface PaymentAdapter {
   /** The provider's current view, or `null` when it knows no such payment. */
   retrieve(ref: { paymentId: string } | { idempotencyKey: string }): Promise<PaymentResult | null>;
   /**
-   * Verify and parse a provider webhook (only when `capabilities.webhooks`).
-   * The engine does not call it: a host verifies the webhook with it, then
-   * calls `orders.syncPayment(orderId)` so the engine reads the payment's
-   * current state through `retrieve`.
+   * Verify and parse a provider webhook (only when `capabilities.webhooks`);
+   * throw `WEBHOOK_SIGNATURE_INVALID` when it does not verify.
+   * `payments.handleWebhook` calls it, then reads the payment's current state
+   * through `retrieve` and applies that to the order.
    */
   parseWebhook?(rawBody: string | Uint8Array, headers: WebhookHeaders): Promise<PaymentWebhookEvent>;
 }

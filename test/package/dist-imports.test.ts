@@ -31,7 +31,10 @@ const ff = core.createFulfillment({
   let code = null;
   try { await ff.orders.place({}); } catch (e) { code = e instanceof core.FulfillmentError ? e.code : 'wrong class'; }
   const level = await ff.inventory.level('SKU-1');
-  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code,
+  const handler = http.createHttpHandler(ff, { token: 'dist-token-0123456789' });
+  const res = await handler(new Request('http://shop.test/orders/' + order.id, { headers: { authorization: 'Bearer dist-token-0123456789' } }));
+  const served = (await res.json()).status;
+  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code, served,
     postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
 })();
 `;
@@ -60,13 +63,13 @@ beforeAll(() => {
     join(dir, 'esm.mjs'),
     scenario(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
 import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';
-import * as diagrams from 'fulfillkit/diagrams';`),
+import * as diagrams from 'fulfillkit/diagrams'; import * as http from 'fulfillkit/http';`),
   );
   writeFileSync(
     join(dir, 'cjs.cjs'),
     scenario(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
 const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');
-const diagrams = require('fulfillkit/diagrams');`),
+const diagrams = require('fulfillkit/diagrams'); const http = require('fulfillkit/http');`),
   );
 }, 120_000);
 
@@ -82,6 +85,7 @@ describe('built package', () => {
         status: 'processing',
         reserved: 2,
         code: 'VALIDATION_FAILED',
+        served: 'processing',
         postgres: 'function',
         kit: 'function',
         machine: 'function',
