@@ -14,6 +14,9 @@ import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
 import type { Page, StorageAdapter } from '../ports/storage.js';
+import { withRelayOutbox } from '../relay/relay-outbox.js';
+import { instrumentAdapter } from '../telemetry/instrumented-adapters.js';
+import { instrumentCommands } from '../telemetry/instrumented-commands.js';
 import { cancelOrder } from './cancel-order.js';
 import { type FulfillmentConfig, type FulfillmentPolicy, resolvePolicy } from './config.js';
 import { type EngineContext, defaultGenerateId, eventFactory } from './context.js';
@@ -165,20 +168,31 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const clock = config.clock ?? systemClock;
   const id = config.generateId ?? defaultGenerateId;
   const storage = config.storage ?? memoryStorage();
+  const relay = config.relay ?? null;
+  if (relay !== null && (typeof relay.publish !== 'function' || typeof relay.id !== 'string')) {
+    throw new FulfillmentError('CONFIGURATION_ERROR', 'relay must have an id and a publish(event) method');
+  }
+  // Instrumentation and the relay cost nothing unless configured: no wrappers without them.
+  const tel = config.instrumentation ?? null;
+  const wrap = <A extends { readonly id: string }>(kind: 'carrier' | 'payment' | 'notifier' | 'relay', adapter: A): A =>
+    tel ? instrumentAdapter(tel, kind, adapter) : adapter;
+  for (const [carrierId, carrier] of carriers) carriers.set(carrierId, wrap('carrier', carrier));
   const bus = new EventBus(config.onHandlerError ?? (() => undefined));
   const policy = resolvePolicy(config.policy);
   const ctx: EngineContext = {
-    storage,
+    storage: relay ? withRelayOutbox(storage) : storage,
     locations,
     locationList,
     carriers,
-    payments: config.payments ?? null,
-    notifiers,
+    payments: config.payments ? wrap('payment', config.payments) : null,
+    notifiers: notifiers.map((n) => wrap('notifier', n)),
     boxes: config.boxes ?? defaultBoxes,
     policy,
     clock,
     orderMachine: config.orderMachine,
     bus,
+    relay: relay ? wrap('relay', relay) : null,
+    instrumentation: tel,
     levelsCache: new LevelsCache(policy.levelsCacheMs),
     reportError: config.onBackgroundError ?? ((error, operation) => console.warn(`fulfillkit: ${operation} failed:`, error)),
     id,
@@ -193,7 +207,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       return fn(...args);
     };
 
-  return {
+  const ff: Fulfillment = {
     inventory: {
       receive: withSweep((input) => receiveStock(ctx, input)),
       adjust: (input) => adjustStock(ctx, input),
@@ -247,4 +261,5 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     policy: ctx.policy,
     close: () => storage.close(),
   };
+  return tel ? instrumentCommands(tel, ff) : ff;
 }

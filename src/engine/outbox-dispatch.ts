@@ -1,6 +1,8 @@
 // Delivers outbox messages at least once: notifications to their notifier,
-// events to `events.on` handlers; failures back off, then park.
-import { isFulfillmentError } from '../domain/errors.js';
+// events to `events.on` handlers and the relay; failures back off, then park.
+// Relay messages are retried without limit (only a permanent rejection parks
+// one), and the store holds an order's later events back until then.
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Notification } from '../ports/notifier.js';
 import type { OutboxMessage } from '../ports/storage.js';
@@ -43,14 +45,18 @@ export async function dispatchOutbox(ctx: EngineContext, options: DispatchOption
     if (batch.length === 0) break;
     handled += batch.length;
     await Promise.all(batch.map((message) => deliver(ctx, message, result)));
-    if (batch.length < batchSize) break;
+    // A short batch means nothing else is due, unless acking a stream's head just made its successor due.
+    if (batch.length < batchSize && !batch.some((m) => m.stream !== null)) break;
   }
   return result;
 }
 
 async function deliver(ctx: EngineContext, message: OutboxMessage, result: DispatchResult): Promise<void> {
   try {
-    if (message.topic === 'event') {
+    if (message.topic === 'relay') {
+      await publish(ctx, message);
+    } else if (message.topic === 'event') {
+      await publish(ctx, message);
       ctx.bus.emit([message.payload as DomainEvent]);
     } else {
       const payload = message.payload as NotificationPayload;
@@ -64,19 +70,40 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
     }
     await ctx.storage.ackOutbox(message.id);
     result.delivered++;
+    report(ctx, message, 'delivered');
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     // The notifier port: a FulfillmentError marked not retryable parks at once;
     // any other throw (wrapped by callAdapter as ADAPTER_ERROR with the original as cause) is retried.
     const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
     const permanent = isFulfillmentError(err) && !err.retryable && !wrapped;
-    if (permanent || message.attempts >= ctx.policy.outboxMaxAttempts) {
+    const exhausted = message.topic !== 'relay' && message.attempts >= ctx.policy.outboxMaxAttempts;
+    if (permanent || exhausted) {
       await ctx.storage.failOutbox(message.id, { error, retryAt: null });
       result.parked++;
+      report(ctx, message, 'parked');
     } else {
       const retryAt = new Date(ctx.clock.now().getTime() + backoffMs(1000, message.attempts)).toISOString();
       await ctx.storage.failOutbox(message.id, { error, retryAt });
       result.retrying++;
+      report(ctx, message, 'retrying');
     }
   }
+}
+
+// Relay messages always go to the relay; `event` messages (stock alerts) go to it too when there is one.
+async function publish(ctx: EngineContext, message: OutboxMessage): Promise<void> {
+  const relay = ctx.relay;
+  if (relay === null) {
+    if (message.topic === 'relay') throw new FulfillmentError('CONFIGURATION_ERROR', 'no relay is configured', { retryable: true });
+    return;
+  }
+  await callAdapter(`${relay.id}.publish`, { ...ctx.policy.retry, retries: 0 }, () => relay.publish(message.payload as DomainEvent));
+}
+
+function report(ctx: EngineContext, message: OutboxMessage, outcome: 'delivered' | 'retrying' | 'parked'): void {
+  const hook = ctx.instrumentation?.outboxDelivery;
+  if (!hook) return;
+  const lagMs = ctx.clock.now().getTime() - Date.parse(message.createdAt);
+  hook({ topic: message.topic, outcome, attempts: message.attempts, lagMs });
 }
