@@ -16,6 +16,10 @@ export interface AdapterCallInfo {
   method: string;
   /** 1 for the first try, 2 for the first retry, ... */
   attempt: number;
+  /** The order the request names, when it names one. */
+  orderId?: string;
+  /** The shipment the request names, when it names one. */
+  shipmentId?: string;
 }
 
 /** What happened to one outbox message in a dispatch. */

@@ -23,7 +23,7 @@ export function instrumentAdapter<A extends { readonly id: string }>(instrumenta
       if (fn === undefined) {
         fn = (...args: unknown[]) => {
           // Read before anything awaits: the attempt belongs to the call starting now.
-          const call: AdapterCallInfo = { kind, adapterId: target.id, method: property, attempt: currentAttempt() };
+          const call: AdapterCallInfo = { kind, adapterId: target.id, method: property, attempt: currentAttempt(), ...namedIds(args[0]) };
           return instrumentation.adapterCall(call, async () => value.apply(target, args));
         };
         wrapped.set(property, fn);
@@ -31,4 +31,11 @@ export function instrumentAdapter<A extends { readonly id: string }>(instrumenta
       return fn;
     },
   });
+}
+
+// The order and shipment a request names (authorize, label, rate and relay requests do).
+function namedIds(request: unknown): { orderId?: string; shipmentId?: string } {
+  if (request === null || typeof request !== 'object') return {};
+  const { orderId, shipmentId } = request as { orderId?: unknown; shipmentId?: unknown };
+  return { ...(typeof orderId === 'string' ? { orderId } : {}), ...(typeof shipmentId === 'string' ? { shipmentId } : {}) };
 }
