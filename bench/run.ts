@@ -13,6 +13,7 @@ import { type Machine, renderDocument } from './document.js';
 import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './pg.js';
 import { placementBench } from './placement-pg.js';
 import { type BenchResult, type BenchSettings, consoleTable, shortfall, targetMet } from './report.js';
+import { natsRelayBench, telemetryCostBench } from './relay.js';
 import { memoryScalingBench, postgresScalingBench } from './scaling.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -77,6 +78,8 @@ async function main(): Promise<number> {
     else results.push(skipPg('scaling-pg', '4. Scaling, PostgreSQL', 'place/get/list at 100k', 'the same at 1k', '≤ 1.5×'));
     await step('5. heap per order (memory)', () => heapBench(settings));
     await step('5. bundle size', () => bundleBench());
+    await step('6. relay and telemetry cost (memory)', () => telemetryCostBench(settings));
+    await step('6. relay to NATS JetStream', () => natsRelayBench(settings));
   } finally {
     await db?.close();
   }

@@ -6,6 +6,7 @@ import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Notification } from '../ports/notifier.js';
 import type { OutboxMessage } from '../ports/storage.js';
+import type { RelayPayload } from '../relay/relay-outbox.js';
 import { backoffMs, callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 
@@ -73,10 +74,7 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
     report(ctx, message, 'delivered');
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    // The notifier port: a FulfillmentError marked not retryable parks at once;
-    // any other throw (wrapped by callAdapter as ADAPTER_ERROR with the original as cause) is retried.
-    const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
-    const permanent = isFulfillmentError(err) && !err.retryable && !wrapped;
+    const permanent = isPermanent(err);
     const exhausted = message.topic !== 'relay' && message.attempts >= ctx.policy.outboxMaxAttempts;
     if (permanent || exhausted) {
       await ctx.storage.failOutbox(message.id, { error, retryAt: null });
@@ -91,14 +89,33 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
   }
 }
 
-// Relay messages always go to the relay; `event` messages (stock alerts) go to it too when there is one.
+// Relay messages (the events of one order write) always go to the relay, one
+// event after the other; `event` messages (stock alerts) go to it too when there is one.
 async function publish(ctx: EngineContext, message: OutboxMessage): Promise<void> {
   const relay = ctx.relay;
   if (relay === null) {
     if (message.topic === 'relay') throw new FulfillmentError('CONFIGURATION_ERROR', 'no relay is configured', { retryable: true });
     return;
   }
-  await callAdapter(`${relay.id}.publish`, { ...ctx.policy.retry, retries: 0 }, () => relay.publish(message.payload as DomainEvent));
+  const events = message.topic === 'relay' ? (message.payload as RelayPayload).events : [message.payload as DomainEvent];
+  for (const event of events) {
+    try {
+      await callAdapter(`${relay.id}.publish`, { ...ctx.policy.retry, retries: 0 }, () => relay.publish(event));
+    } catch (err) {
+      // One event the broker will never take must not hold back the rest of its write:
+      // it moves to a message of its own (which parks), and the others go on.
+      if (events.length === 1 || !isPermanent(err)) throw err;
+      await ctx.storage.appendOutbox([{ topic: 'relay', key: `relay:refused:${event.id}`, payload: { events: [event] } }], ctx.nowIso());
+    }
+  }
+}
+
+// The notifier and relay ports: a FulfillmentError marked not retryable is
+// permanent; any other throw (wrapped by callAdapter as ADAPTER_ERROR with the
+// original as cause) is worth retrying.
+function isPermanent(err: unknown): boolean {
+  const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
+  return isFulfillmentError(err) && !err.retryable && !wrapped;
 }
 
 function report(ctx: EngineContext, message: OutboxMessage, outcome: 'delivered' | 'retrying' | 'parked'): void {

@@ -31,8 +31,10 @@ const ff = core.createFulfillment({
   let code = null;
   try { await ff.orders.place({}); } catch (e) { code = e instanceof core.FulfillmentError ? e.code : 'wrong class'; }
   const level = await ff.inventory.level('SKU-1');
+  const traced = await otel.otelInstrumentation().command('orders.get', {}, async () => 'ran');
   console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code,
-    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
+    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram'),
+    relays: [typeof nats.natsRelay, typeof amqp.amqpRelay, nats.toCloudEvent({ id: 'e', type: 'order.placed', orderId: 'o', at: 't', data: {} }, 's').subject], traced }));
 })();
 `;
 
@@ -60,13 +62,15 @@ beforeAll(() => {
     join(dir, 'esm.mjs'),
     scenario(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
 import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';
-import * as diagrams from 'fulfillkit/diagrams';`),
+import * as diagrams from 'fulfillkit/diagrams'; import * as nats from 'fulfillkit/nats'; import * as amqp from 'fulfillkit/amqp';
+import * as otel from 'fulfillkit/otel';`),
   );
   writeFileSync(
     join(dir, 'cjs.cjs'),
     scenario(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
 const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');
-const diagrams = require('fulfillkit/diagrams');`),
+const diagrams = require('fulfillkit/diagrams'); const nats = require('fulfillkit/nats'); const amqp = require('fulfillkit/amqp');
+const otel = require('fulfillkit/otel');`),
   );
 }, 120_000);
 
@@ -86,6 +90,8 @@ describe('built package', () => {
         kit: 'function',
         machine: 'function',
         diagram: true,
+        relays: ['function', 'function', 'o'],
+        traced: 'ran',
       });
     });
   }

@@ -30,20 +30,29 @@ async function boundQueue(exchange: string) {
   await connection.close();
   return {
     queue,
-    /** Consume until `expected` messages arrived or the queue stays empty for a second. */
+    /**
+     * Consume, duplicates included, until `expected` distinct message ids arrived
+     * and the queue is empty, or nothing arrived for 5 s.
+     */
     async readAll(expected: number): Promise<{ envelope: CloudEvent; properties: amqplib.MessageProperties }[]> {
       const reader = await amqplib.connect(URL);
       const ch = await reader.createChannel();
       await ch.prefetch(500);
       const out: { envelope: CloudEvent; properties: amqplib.MessageProperties }[] = [];
+      const ids = new Set<string>();
       let last = Date.now();
       await ch.consume(queue, (message) => {
         if (!message) return;
         out.push({ envelope: JSON.parse(message.content.toString('utf8')) as CloudEvent, properties: message.properties });
+        ids.add(String(message.properties.messageId));
         ch.ack(message);
         last = Date.now();
       });
-      while (out.length < expected && Date.now() - last < 1_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (Date.now() - last > 5_000) break;
+        if (ids.size >= expected && (await ch.checkQueue(queue)).messageCount === 0) break;
+      }
       await reader.close();
       return out;
     },
