@@ -75,7 +75,9 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     const permanent = isPermanent(err);
-    const exhausted = message.topic !== 'relay' && message.attempts >= ctx.policy.outboxMaxAttempts;
+    // Whatever waits for the relay is never given up on for being slow: a broker outage must not lose events.
+    const forRelay = message.topic === 'relay' || (message.topic === 'event' && ctx.relay !== null);
+    const exhausted = !forRelay && message.attempts >= ctx.policy.outboxMaxAttempts;
     if (permanent || exhausted) {
       await ctx.storage.failOutbox(message.id, { error, retryAt: null });
       result.parked++;
@@ -98,16 +100,40 @@ async function publish(ctx: EngineContext, message: OutboxMessage): Promise<void
     return;
   }
   const events = message.topic === 'relay' ? (message.payload as RelayPayload).events : [message.payload as DomainEvent];
-  for (const event of events) {
+  const progress = relayProgress(ctx);
+  // Events of this message the broker already took, when this process tried it before.
+  for (let i = progress.get(message.id) ?? 0; i < events.length; i++) {
+    const event = events[i] as DomainEvent;
     try {
       await callAdapter(`${relay.id}.publish`, { ...ctx.policy.retry, retries: 0 }, () => relay.publish(event));
     } catch (err) {
       // One event the broker will never take must not hold back the rest of its write:
       // it moves to a message of its own (which parks), and the others go on.
-      if (events.length === 1 || !isPermanent(err)) throw err;
+      if (events.length === 1 || !isPermanent(err)) {
+        if (i > 0) rememberProgress(progress, message.id, i);
+        throw err;
+      }
       await ctx.storage.appendOutbox([{ topic: 'relay', key: `relay:refused:${event.id}`, payload: { events: [event] } }], ctx.nowIso());
     }
   }
+  progress.delete(message.id);
+}
+
+// Per engine: how far each partly published relay message got, so a retry in
+// this process resumes there instead of repeating what the broker has. Bounded;
+// a message retried elsewhere (or forgotten) starts again from its first event.
+const PROGRESS_LIMIT = 10_000;
+const progressByEngine = new WeakMap<EngineContext, Map<string, number>>();
+
+function relayProgress(ctx: EngineContext): Map<string, number> {
+  let progress = progressByEngine.get(ctx);
+  if (progress === undefined) progressByEngine.set(ctx, (progress = new Map()));
+  return progress;
+}
+
+function rememberProgress(progress: Map<string, number>, messageId: string, published: number): void {
+  if (progress.size >= PROGRESS_LIMIT) progress.delete(progress.keys().next().value as string);
+  progress.set(messageId, published);
 }
 
 // The notifier and relay ports: a FulfillmentError marked not retryable is

@@ -129,6 +129,9 @@ describe('outbox relay', () => {
     let down = true;
     const relay = recordingRelay(() => (down ? 'before' : 'ok'));
     const { ff, clock } = makeShop({ relay, policy: { outboxMaxAttempts: 2 } });
+    await ff.inventory.configure({ sku: 'MUG', locationId: 'east', reorderPoint: 3 });
+    await ff.inventory.receive({ sku: 'MUG', locationId: 'east', quantity: 5 });
+    await ff.orders.place(orderFor({ MUG: 3 }));
     const ids = await placeAndFulfil(ff, 2);
     for (let i = 0; i < 10; i++) {
       await ff.outbox.dispatch();
@@ -139,6 +142,8 @@ describe('outbox relay', () => {
     down = false;
     await drain(ff, clock);
     for (const id of ids) expect(relay.published.filter((e) => e.orderId === id)).toEqual(await ff.orders.history(id));
+    // The stock alert waited for the relay too.
+    expect(relay.published.filter((e) => e.type === 'inventory.low_stock')).toHaveLength(1);
   });
 
   it('parks an event the broker rejects for good and carries on with the next one', async () => {
