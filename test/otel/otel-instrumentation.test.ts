@@ -152,6 +152,22 @@ describe('otelInstrumentation', () => {
     expect(parentOf(send as ReadableSpan)).toBe(dispatch?.spanContext().spanId);
   });
 
+  it('traces each relay publish under the dispatch, with the order it belongs to', async () => {
+    const instrumentation = otelInstrumentation({ api, tracer: tracerProvider.getTracer('t') });
+    const relay = { id: 'quiet', publish: async () => undefined };
+    const { ff } = makeShop({ instrumentation, relay });
+    await stock(ff, 'east', { 'TEE-M': 5 });
+    const order = await ff.orders.place(orderFor({ 'TEE-M': 1 }));
+    await ff.outbox.dispatch();
+    const publishes = named('relay.publish');
+    expect(publishes).toHaveLength((await ff.orders.history(order.id)).length);
+    const [dispatch] = named('outbox.dispatch');
+    for (const span of publishes) {
+      expect(span.attributes).toMatchObject({ 'fulfillkit.relay.id': 'quiet', 'fulfillkit.order.id': order.id, 'fulfillkit.outcome': 'ok' });
+      expect(parentOf(span)).toBe(dispatch?.spanContext().spanId);
+    }
+  });
+
   it('measures outbox lag and counts parked messages', async () => {
     const metrics = meterSetup();
     const instrumentation = otelInstrumentation({ api, tracer: tracerProvider.getTracer('t'), meter: metrics.meter });

@@ -162,6 +162,17 @@ describe('outbox relay', () => {
     expect(relay.published.map((e) => e.type)).toContain('order.on_hold');
   });
 
+  it('relays nothing twice for an idempotent replay of a placement', async () => {
+    const relay = recordingRelay();
+    const { ff, clock } = makeShop({ relay });
+    await stock(ff, 'east', { 'TEE-M': 5 });
+    const first = await ff.orders.place(orderFor({ 'TEE-M': 1 }), { idempotencyKey: 'cart-1' });
+    const again = await ff.orders.place(orderFor({ 'TEE-M': 1 }), { idempotencyKey: 'cart-1' });
+    expect(again.id).toBe(first.id);
+    await drain(ff, clock);
+    expect(relay.published.map((e) => e.id)).toEqual((await ff.orders.history(first.id)).map((e) => e.id));
+  });
+
   it('adds nothing to the outbox without a relay', async () => {
     const { ff } = makeShop();
     await stock(ff, 'east', { 'TEE-M': 5 });
