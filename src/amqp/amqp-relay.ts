@@ -74,7 +74,7 @@ export function amqpRelay(options: AmqpRelayOptions): AmqpRelay {
     // Retryable: the events stay in the outbox for a process whose relay is open.
     if (closed) return Promise.reject(new Error(`relay ${id} is closed`));
     if (session === null) {
-      const opening = _openSession(options.connect, exchange, () => {
+      const opening = _openSession(options.connect, exchange, timeoutMs, () => {
         if (session === opening) session = null;
       });
       session = opening;
@@ -136,8 +136,19 @@ export function amqpRelay(options: AmqpRelayOptions): AmqpRelay {
 
 // ---- internals ---------------------------------------------------------------
 
-async function _openSession(connect: () => Promise<ChannelModel>, exchange: string, lost: () => void): Promise<Session> {
-  const connection = await connect();
+async function _openSession(connect: () => Promise<ChannelModel>, exchange: string, timeoutMs: number, lost: () => void): Promise<Session> {
+  // A broker that accepts TCP but never finishes the handshake must not hold every later publish.
+  const connecting = connect();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connection = await Promise.race([
+    connecting,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        connecting.then((late) => late.close()).catch(() => undefined);
+        reject(new Error(`no connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
   // Errors also arrive as 'close'; without a listener an 'error' would crash the process.
   connection.on('error', () => undefined);
   connection.on('close', lost);

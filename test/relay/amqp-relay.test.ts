@@ -121,6 +121,28 @@ describe.skipIf(!reachable)('amqpRelay', () => {
     await c.close();
   });
 
+  it('gives up on a connection that never completes, and connects afresh on the next publish', async () => {
+    let calls = 0;
+    const relay = amqpRelay({
+      connect: () => {
+        calls++;
+        return calls === 1 ? new Promise<never>(() => undefined) : amqplib.connect(URL);
+      },
+      exchange: `ffk.${run}.hang`,
+      timeoutMs: 300,
+      requireRoute: false,
+    });
+    cleanups.push(relay.close);
+    const hung = await expectCode(relay.publish(event), 'ADAPTER_ERROR');
+    expect(hung.retryable).toBe(true);
+    expect(hung.message).toMatch(/no connection within 300 ms/);
+    await relay.publish(event);
+    expect(calls).toBe(2);
+    const c = await amqplib.connect(URL);
+    await (await c.createChannel()).deleteExchange(`ffk.${run}.hang`);
+    await c.close();
+  });
+
   it('refuses bad options, and publishes nothing once closed (the event stays in the outbox)', async () => {
     expect(() => amqpRelay({} as never)).toThrow(/connect/);
     let connects = 0;
