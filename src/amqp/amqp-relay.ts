@@ -18,7 +18,7 @@ export interface AmqpRelayOptions {
   exchange?: string;
   /** The envelope's `source`. @default 'fulfillkit' */
   source?: string;
-  /** How long to wait for a publisher confirm. @default 5000 */
+  /** How long to wait for a connection, and for a publisher confirm. @default 5000 */
   timeoutMs?: number;
   /**
    * Treat a message no queue is bound to receive as a failure to retry, not a
