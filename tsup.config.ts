@@ -10,7 +10,13 @@ export const entries = {
   testing: 'src/testing.ts',
   diagrams: 'src/diagrams.ts',
   http: 'src/http.ts',
+  nats: 'src/nats.ts',
+  amqp: 'src/amqp.ts',
+  otel: 'src/otel.ts',
 };
+
+// Optional peers: never bundled, each needed only by its subpath.
+const peers = ['pg', '@electric-sql/pglite', '@nats-io/jetstream', '@nats-io/transport-node', 'amqplib', '@opentelemetry/api'];
 
 const shared = {
   entry: entries,
@@ -20,7 +26,7 @@ const shared = {
   treeshake: true,
   splitting: true,
   clean: false,
-  external: ['pg', '@electric-sql/pglite', 'vitest'],
+  external: [...peers, 'vitest'],
 } as const;
 
 export default defineConfig([
@@ -28,7 +34,7 @@ export default defineConfig([
   {
     ...shared,
     format: ['cjs'],
-    external: ['pg', '@electric-sql/pglite'],
+    external: peers,
     noExternal: ['vitest'],
     // vitest is ESM-only: the CommonJS kits reach the runner through its globals.
     esbuildOptions(options) {

@@ -14,6 +14,7 @@ import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './p
 import { pgbouncerPlacementBench } from './pgbouncer-pg.js';
 import { placementBench } from './placement-pg.js';
 import { type BenchResult, type BenchSettings, consoleTable, shortfall, targetMet } from './report.js';
+import { natsRelayBench, telemetryCostBench } from './relay.js';
 import { memoryScalingBench, postgresScalingBench } from './scaling.js';
 import { outboxWorkersBench } from './workers-pg.js';
 
@@ -106,6 +107,8 @@ async function main(): Promise<number> {
         ),
       );
     }
+    await step('6. relay and telemetry cost (memory)', () => telemetryCostBench(settings));
+    await step('6. relay to NATS JetStream', () => natsRelayBench(settings));
   } finally {
     await db?.close();
   }

@@ -178,6 +178,14 @@ export const MIGRATIONS: readonly Migration[] = [
       $body$`,
     ],
   },
+  {
+    version: 3,
+    description: 'outbox streams: messages of one stream are delivered one at a time, in order',
+    statements: (s) => [
+      `ALTER TABLE ${s}.outbox ADD COLUMN stream text`,
+      `CREATE INDEX outbox_stream_idx ON ${s}.outbox (stream, seq) WHERE stream IS NOT NULL AND NOT acked AND NOT parked`,
+    ],
+  },
 ];
 
 /**

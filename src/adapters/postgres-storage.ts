@@ -576,17 +576,18 @@ function _idempotencyConflict(idempotency: { scope: string; key: string }, resou
 function _outboxJson(messages: readonly OutboxMessageInput[]): string {
   if (!Array.isArray(messages)) throw invalidCall('outbox messages must be an array');
   const seen = new Set<string>();
-  const out: { topic: string; key: string; payload: unknown; availableAt: string | null }[] = [];
+  const out: { topic: string; key: string; stream: string | null; payload: unknown; availableAt: string | null }[] = [];
   for (const m of messages) {
-    if (m?.topic !== 'notification' && m?.topic !== 'event') {
-      throw invalidCall(`outbox topic must be "notification" or "event" (got ${String(m?.topic)})`, { key: m?.key });
+    if (m?.topic !== 'notification' && m?.topic !== 'event' && m?.topic !== 'relay') {
+      throw invalidCall(`outbox topic must be "notification", "event" or "relay" (got ${String(m?.topic)})`, { key: m?.key });
     }
     requireText(m.key, 'outbox key');
+    if (m.stream !== undefined) requireText(m.stream, 'outbox stream');
     if (m.availableAt !== undefined) instantMillis(m.availableAt, 'availableAt');
     const payload = JSON.parse(toJsonText(m.payload, `outbox payload of ${m.key}`)) as unknown;
     if (seen.has(m.key)) continue;
     seen.add(m.key);
-    out.push({ topic: m.topic, key: m.key, payload, availableAt: m.availableAt ?? null });
+    out.push({ topic: m.topic, key: m.key, stream: m.stream ?? null, payload, availableAt: m.availableAt ?? null });
   }
   return JSON.stringify(out);
 }
@@ -605,6 +606,7 @@ function _messageFromRow(row: plans.OutboxRow): OutboxMessage {
     id: row.id,
     topic: row.topic as OutboxMessage['topic'],
     key: row.key,
+    stream: row.stream,
     payload: row.payload,
     attempts: row.attempts,
     availableAt: row.available_at,

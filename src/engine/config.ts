@@ -6,7 +6,9 @@ import type { OrderMachine } from '../machines/order.js';
 import type { CarrierAdapter } from '../ports/carrier.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotificationAdapter, NotificationChannel } from '../ports/notifier.js';
+import type { Instrumentation } from '../ports/instrumentation.js';
 import type { PaymentAdapter } from '../ports/payment.js';
+import type { EventRelay } from '../ports/relay.js';
 import type { StorageAdapter } from '../ports/storage.js';
 import type { RateSelection } from '../shipping/rate-shop.js';
 
@@ -75,6 +77,14 @@ export interface FulfillmentConfig {
   payments?: PaymentAdapter;
   /** Notification adapters; each message goes to every adapter serving its channel. @defaultValue [] */
   notifier?: NotificationAdapter | NotificationAdapter[];
+  /**
+   * Publish every domain event to a broker: each order write then also puts
+   * its events into the outbox, and `outbox.dispatch()` publishes them at
+   * least once, in order per order. @defaultValue none
+   */
+  relay?: EventRelay;
+  /** Tracing and metrics hooks, e.g. `otelInstrumentation()` from `fulfillkit/otel`. @defaultValue none */
+  instrumentation?: Instrumentation;
   /** Carton catalog for packing. @defaultValue defaultBoxes */
   boxes?: Box[];
   /** Business rules; omitted fields take their defaults. */

@@ -14,6 +14,9 @@ import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
 import type { Page, StorageAdapter } from '../ports/storage.js';
+import { withRelayOutbox } from '../relay/relay-outbox.js';
+import { instrumentAdapter } from '../telemetry/instrumented-adapters.js';
+import { instrumentCommands } from '../telemetry/instrumented-commands.js';
 import { cancelOrder } from './cancel-order.js';
 import {
   dispatchOptionsSchema,
@@ -182,20 +185,31 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const clock = config.clock ?? systemClock;
   const id = config.generateId ?? defaultGenerateId;
   const storage = config.storage ?? memoryStorage();
+  const relay = config.relay ?? null;
+  if (relay !== null && (typeof relay.publish !== 'function' || typeof relay.id !== 'string')) {
+    throw new FulfillmentError('CONFIGURATION_ERROR', 'relay must have an id and a publish(event) method');
+  }
+  // Instrumentation and the relay cost nothing unless configured: no wrappers without them.
+  const tel = config.instrumentation ?? null;
+  const wrap = <A extends { readonly id: string }>(kind: 'carrier' | 'payment' | 'notifier' | 'relay', adapter: A): A =>
+    tel ? instrumentAdapter(tel, kind, adapter) : adapter;
+  for (const [carrierId, carrier] of carriers) carriers.set(carrierId, wrap('carrier', carrier));
   const bus = new EventBus(config.onHandlerError ?? (() => undefined));
   const policy = resolvePolicy(config.policy);
   const ctx: EngineContext = {
-    storage,
+    storage: relay ? withRelayOutbox(storage) : storage,
     locations,
     locationList,
     carriers,
-    payments: config.payments ? guardPayments(config.payments) : null,
-    notifiers,
+    payments: config.payments ? wrap('payment', guardPayments(config.payments)) : null,
+    notifiers: notifiers.map((n) => wrap('notifier', n)),
     boxes: config.boxes ?? defaultBoxes,
     policy,
     clock,
     orderMachine: config.orderMachine,
     bus,
+    relay: relay ? wrap('relay', relay) : null,
+    instrumentation: tel,
     levelsCache: new LevelsCache(policy.levelsCacheMs),
     reportError: config.onBackgroundError ?? ((error, operation) => console.warn(`fulfillkit: ${operation} failed:`, error)),
     id,
@@ -216,7 +230,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const shipmentId = (value: unknown) => idArgument(value, 'shipment id');
   const returnId = (value: unknown) => idArgument(value, 'return id');
 
-  return {
+  const ff: Fulfillment = {
     inventory: {
       receive: withSweep((input) => receiveStock(ctx, input)),
       adjust: (input) => adjustStock(ctx, input),
@@ -265,7 +279,8 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       poll: async (options) => pollTracking(ctx, optionsArgument(pollOptionsSchema, options, 'poll options')),
     },
     payments: {
-      handleWebhook: (providerId, request) => handlePaymentWebhook(ctx, providerId, request),
+      handleWebhook: async (providerId, request) =>
+        handlePaymentWebhook(ctx, idArgument(providerId, 'payment provider id'), webhookRequestArgument(request)),
     },
     returns: {
       request: async (id, input) => requestReturn(ctx, orderId(id), input),
@@ -283,4 +298,5 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     boxes: ctx.boxes,
     close: () => storage.close(),
   };
+  return tel ? instrumentCommands(tel, ff) : ff;
 }

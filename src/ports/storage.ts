@@ -14,23 +14,38 @@ export interface StorageCapabilities {
   multiProcess: boolean;
 }
 
+/**
+ * What an outbox message is for: `notification` for the notifier, `event` for
+ * `events.on` handlers (and the event relay), `relay` for the event relay only
+ * (the event already reached `events.on` when its write was stored).
+ */
+export type OutboxTopic = 'notification' | 'event' | 'relay';
+
 /** A message waiting in the outbox. */
 export interface OutboxMessageInput {
-  /** `notification` for the notifier, `event` for `events.on` handlers. */
-  topic: 'notification' | 'event';
+  topic: OutboxTopic;
   /** Unique per message: appending a key that already exists is a no-op. */
   key: string;
   /** JSON payload. */
   payload: unknown;
   /** Not to be claimed before this instant (ISO). Defaults to now. */
   availableAt?: string;
+  /**
+   * Messages sharing a stream are delivered one at a time in append order: a
+   * message is not claimed while an older message of its stream is unacked
+   * and not parked (leased, waiting for a retry, or simply older). Messages
+   * without a stream are independent.
+   */
+  stream?: string;
 }
 
 /** A stored outbox message. */
 export interface OutboxMessage {
   id: string;
-  topic: 'notification' | 'event';
+  topic: OutboxTopic;
   key: string;
+  /** Its stream, or `null`. */
+  stream: string | null;
   payload: unknown;
   /** Delivery attempts so far (counting the current claim). */
   attempts: number;
@@ -226,7 +241,8 @@ export interface StorageAdapter {
   appendOutbox(messages: OutboxMessageInput[], at: string): Promise<void>;
   /**
    * Lease up to `limit` available messages, oldest first: they stay invisible to
-   * other claimers until `now + leaseMs` unless acked or failed.
+   * other claimers until `now + leaseMs` unless acked or failed. Of a stream,
+   * only its oldest unacked, unparked message can be claimed.
    */
   claimOutbox(input: { limit: number; leaseMs: number; now: string }): Promise<OutboxMessage[]>;
   /** Mark delivered; it is never claimed again. */

@@ -138,6 +138,66 @@ export const outboxChecks: StorageCheck[] = [
     expect(await storage.getIdempotency('orders.place', id('idem'))).toBeNull();
   }),
 
+  storageCheck('claimOutbox: one message of a stream at a time, oldest first', async ({ storage, id, at }) => {
+    const [stream, other] = [id('ord'), id('ord')];
+    const keys = [id('msg'), id('msg'), id('msg')];
+    const loose = id('msg');
+    await storage.appendOutbox(
+      [
+        { topic: 'relay', key: keys[0] as string, stream, payload: 0 },
+        { topic: 'relay', key: keys[1] as string, stream, payload: 1 },
+      ],
+      at(),
+    );
+    await storage.appendOutbox(
+      [
+        { topic: 'relay', key: keys[2] as string, stream, payload: 2 },
+        { topic: 'relay', key: loose, stream: other, payload: 'other' },
+      ],
+      at(1),
+    );
+    const mine = (k: string) => keys.includes(k) || k === loose;
+    const first = await claimMine(storage, { now: at(10), leaseMs: LEASE, mine });
+    expect(first.map((m) => [m.key, m.stream, m.topic]).sort()).toEqual(
+      [
+        [keys[0], stream, 'relay'],
+        [loose, other, 'relay'],
+      ].sort(),
+    );
+    // The head is leased: its successors wait, even after a retry puts the head back.
+    expect(await claimMine(storage, { now: at(20), leaseMs: LEASE, mine })).toEqual([]);
+    const head = first.find((m) => m.key === keys[0]) as OutboxMessage;
+    await storage.failOutbox(head.id, { error: 'broker down', retryAt: at(1_000) });
+    expect(await claimMine(storage, { now: at(30), leaseMs: LEASE, mine })).toEqual([]);
+    const [retried] = await claimMine(storage, { now: at(1_000), leaseMs: LEASE, mine });
+    expect(retried).toMatchObject({ key: keys[0], attempts: 2 });
+    await storage.ackOutbox(head.id);
+    const [second] = await claimMine(storage, { now: at(1_001), leaseMs: LEASE, mine });
+    expect(second?.key).toBe(keys[1]);
+    // A parked message gives the stream up to the next one.
+    await storage.failOutbox((second as OutboxMessage).id, { error: 'rejected', retryAt: null });
+    const [third] = await claimMine(storage, { now: at(1_002), leaseMs: LEASE, mine });
+    expect(third).toMatchObject({ key: keys[2], payload: 2 });
+  }),
+
+  storageCheck('claimOutbox: concurrent claims never hold two messages of one stream', async ({ storage, id, at }) => {
+    const streams = [id('ord'), id('ord'), id('ord')];
+    const keys: string[] = [];
+    const messages = streams.flatMap((stream) =>
+      [0, 1, 2, 3].map((n) => {
+        const key = id('msg');
+        keys.push(key);
+        return { topic: 'relay' as const, key, stream, payload: n };
+      }),
+    );
+    await storage.appendOutbox(messages, at());
+    const mine = (k: string) => keys.includes(k);
+    const claims = await Promise.all([0, 1, 2, 3].map(() => claimMine(storage, { now: at(10), leaseMs: LEASE, mine })));
+    const held = claims.flat();
+    expect(held.map((m) => m.stream).sort()).toEqual([...streams].sort());
+    expect(held.every((m) => m.payload === 0)).toBe(true);
+  }),
+
   storageCheck('getIdempotency: recorded with the order it created', async ({ storage, id }) => {
     const order = makeTestOrder({ id: id('ord') });
     const key = id('idem');

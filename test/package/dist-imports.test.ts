@@ -34,8 +34,10 @@ const ff = core.createFulfillment({
   const handler = http.createHttpHandler(ff, { token: 'dist-token-0123456789' });
   const res = await handler(new Request('http://shop.test/orders/' + order.id, { headers: { authorization: 'Bearer dist-token-0123456789' } }));
   const served = (await res.json()).status;
+  const traced = await otel.otelInstrumentation().command('orders.get', {}, async () => 'ran');
   console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code, served,
-    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
+    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram'),
+    relays: [typeof nats.natsRelay, typeof amqp.amqpRelay, nats.toCloudEvent({ id: 'e', type: 'order.placed', orderId: 'o', at: 't', data: {} }, 's').subject], traced }));
 })();
 `;
 
@@ -63,13 +65,15 @@ beforeAll(() => {
     join(dir, 'esm.mjs'),
     scenario(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
 import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';
-import * as diagrams from 'fulfillkit/diagrams'; import * as http from 'fulfillkit/http';`),
+import * as diagrams from 'fulfillkit/diagrams'; import * as http from 'fulfillkit/http'; import * as nats from 'fulfillkit/nats'; import * as amqp from 'fulfillkit/amqp';
+import * as otel from 'fulfillkit/otel';`),
   );
   writeFileSync(
     join(dir, 'cjs.cjs'),
     scenario(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
 const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');
-const diagrams = require('fulfillkit/diagrams'); const http = require('fulfillkit/http');`),
+const diagrams = require('fulfillkit/diagrams'); const http = require('fulfillkit/http'); const nats = require('fulfillkit/nats'); const amqp = require('fulfillkit/amqp');
+const otel = require('fulfillkit/otel');`),
   );
 }, 120_000);
 
@@ -90,6 +94,8 @@ describe('built package', () => {
         kit: 'function',
         machine: 'function',
         diagram: true,
+        relays: ['function', 'function', 'o'],
+        traced: 'ran',
       });
     });
   }
