@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 // One entry per public subpath; scripts/check-package.mjs fails when these,
@@ -9,6 +11,20 @@ export const entries = {
   adapters: 'src/adapters.ts',
   testing: 'src/testing.ts',
   diagrams: 'src/diagrams.ts',
+};
+
+// Dependencies that publish ESM only. The CommonJS build bundles them, so that
+// `require('fulfillkit')` works where CommonJS cannot load ESM (Node before
+// 20.19, `--no-experimental-require-module`, tsx's `.cts` loader).
+export const esmOnlyDependencies = ['nanoid'];
+
+// vitest is ESM-only and cannot be bundled: in the CommonJS build the kits
+// reach the test runner through its globals (src/testing/runner-globals.ts).
+const testRunnerFromGlobals: Plugin = {
+  name: 'test-runner-from-globals',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/runner\.js$/ }, (args) => ({ path: join(args.resolveDir, 'runner-globals.ts') }));
+  },
 };
 
 const shared = {
@@ -27,11 +43,7 @@ export default defineConfig([
   {
     ...shared,
     format: ['cjs'],
-    external: ['pg', '@electric-sql/pglite'],
-    noExternal: ['vitest'],
-    // vitest is ESM-only: the CommonJS kits reach the runner through its globals.
-    esbuildOptions(options) {
-      options.alias = { vitest: './src/testing/vitest-globals.ts' };
-    },
+    noExternal: esmOnlyDependencies,
+    esbuildPlugins: [testRunnerFromGlobals],
   },
 ]);

@@ -1,7 +1,7 @@
 // Conformance kit for CarrierAdapter: the behaviour the carrier port promises,
 // as named checks a plugin author runs against their adapter.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import { labelSchema, rateSchema } from '../domain/shipment.js';
 import type { Label, Rate } from '../domain/shipment.js';
 import { trackingEventSchema, type TrackingEvent } from '../domain/tracking.js';
