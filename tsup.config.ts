@@ -31,12 +31,12 @@ const shared = {
   entry: entries,
   dts: true,
   sourcemap: true,
-  target: 'es2022',
+  target: 'es2022' as const,
   treeshake: true,
   splitting: true,
   clean: false,
   external: ['pg', '@electric-sql/pglite', 'vitest'],
-} as const;
+};
 
 export default defineConfig([
   { ...shared, format: ['esm'] },

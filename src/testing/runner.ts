@@ -2,14 +2,18 @@
 // when present (Jest, Bun, vitest with `globals: true`); otherwise vitest is
 // imported if it is installed. Nothing here fails at load time, so `fakeClock`
 // and the fixtures work in a project with no runner at all.
-import type * as Vitest from './runner.js';
+import type { ExpectStatic, SuiteAPI, TestAPI } from 'vitest';
 import * as globals from './runner-globals.js';
 
-type Runner = Pick<typeof Vitest, 'describe' | 'it' | 'expect'>;
+interface Runner {
+  describe: SuiteAPI;
+  it: TestAPI;
+  expect: ExpectStatic;
+}
 
-const vitest: Runner | null = globals.runnerGlobalsPresent() ? null : await import('vitest').catch(() => null);
-const runner: Runner = vitest ?? (globals as unknown as Runner);
+const vitest = globals.runnerGlobalsPresent() ? null : ((await import('vitest').catch(() => null)) as Runner | null);
+const runner = vitest ?? (globals as unknown as Runner);
 
-export const describe: Runner['describe'] = runner.describe;
-export const it: Runner['it'] = runner.it;
-export const expect: Runner['expect'] = runner.expect;
+export const describe: SuiteAPI = runner.describe;
+export const it: TestAPI = runner.it;
+export const expect: ExpectStatic = runner.expect;
