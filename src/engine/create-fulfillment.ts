@@ -13,7 +13,7 @@ import type { TrackingEvent } from '../domain/tracking.js';
 import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
-import type { Page, StorageAdapter } from '../ports/storage.js';
+import type { Page } from '../ports/storage.js';
 import { cancelOrder } from './cancel-order.js';
 import { type FulfillmentConfig, type FulfillmentPolicy, resolvePolicy } from './config.js';
 import { type EngineContext, defaultGenerateId, eventFactory } from './context.js';
@@ -127,8 +127,6 @@ export interface Fulfillment {
   };
   /** Expire lapsed holds and settle orders a crash left unpaid. Commands also run it every `policy.sweepIntervalMs`. */
   sweep(): Promise<SweepResult>;
-  /** The storage adapter in use. */
-  readonly storage: StorageAdapter;
   /** The resolved policy. */
   readonly policy: Readonly<FulfillmentPolicy>;
   /** Close the storage adapter. */
@@ -243,7 +241,6 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       stats: () => storage.outboxStats(ctx.nowIso()),
     },
     sweep: () => sweep(ctx),
-    storage,
     policy: ctx.policy,
     close: () => storage.close(),
   };
