@@ -9,10 +9,8 @@ export { defaultPolicy } from './engine/config.js';
 export type { FulfillmentConfig, FulfillmentPolicy, RetryPolicy } from './engine/config.js';
 export type { EventHandler, EventSubscriptions } from './engine/event-bus.js';
 export type { PlaceOptions } from './engine/place-order.js';
-export type { ListOrdersInput } from './engine/order-commands.js';
-export type { PickListInput, ConfirmPickInput } from './engine/picking-commands.js';
+export type { ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput } from './engine/command-types.js';
 export type { PackInput, PackResult } from './engine/pack-shipment.js';
-export type { ShipInput } from './engine/ship-shipment.js';
 export type { TrackingBatchResult, TrackingResult, WebhookRequest } from './engine/tracking-commands.js';
 export type { DispatchOptions, DispatchResult } from './engine/outbox-dispatch.js';
 export type { SweepResult } from './engine/maintenance.js';
@@ -27,7 +25,7 @@ export { addressSchema, coordinatesSchema, countryCodes, countrySchema } from '.
 export type { Address, Coordinates } from './domain/address.js';
 export { addMoney, currencyCodes, currencySchema, formatMoney, minorUnitDigits, money, moneySchema, multiplyMoney } from './domain/money.js';
 export type { Currency, Money } from './domain/money.js';
-export { customerSchema, orderInputSchema, orderLineInputSchema, orderLineSchema, orderSchema } from './domain/order.js';
+export { customerSchema, machineStateSchema, orderInputSchema, orderLineInputSchema, orderLineSchema, orderSchema } from './domain/order.js';
 export type { Customer, MachineState, Order, OrderInput, OrderLine, OrderLineInput, ParsedOrderInput } from './domain/order.js';
 export { paymentInputSchema, paymentRecordSchema } from './domain/payment.js';
 export type { PaymentInput, PaymentRecord } from './domain/payment.js';
@@ -58,13 +56,13 @@ export type {
   StockMovement,
   StockSettingsInput,
 } from './domain/inventory.js';
-export { boxSchema, labelSchema, parcelSchema, rateSchema, shipmentLineSchema, shipmentSchema } from './domain/shipment.js';
+export { boxSchema, labelSchema, parcelSchema, rateSchema, shipmentLineSchema, shipmentSchema, shippingSpeedSchema } from './domain/shipment.js';
 export type { Box, Label, Parcel, ParcelInput, Rate, Shipment, ShipmentLine, ShippingSpeed } from './domain/shipment.js';
 export { returnReceiveInputSchema, returnRequestInputSchema, returnRequestSchema } from './domain/return.js';
 export type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from './domain/return.js';
 export { trackingEventSchema } from './domain/tracking.js';
 export type { TrackingEvent } from './domain/tracking.js';
-export { dimensionsSchema, toCentimetres, toGrams, weightSchema } from './domain/units.js';
+export { dimensionsSchema, lengthUnitSchema, toCentimetres, toGrams, weightSchema, weightUnitSchema } from './domain/units.js';
 export type { Dimensions, LengthUnit, Weight, WeightUnit } from './domain/units.js';
 export {
   ORDER_STATUSES,

@@ -2,7 +2,16 @@
 // `details`, and the underlying `cause` preserved.
 import type { z } from 'zod';
 
-/** Every error code the library throws. Stable across minor versions. */
+/**
+ * Every error code the library throws. Stable across minor versions.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.includes('INSUFFICIENT_STOCK'); // true
+ * // e.g. a code-to-HTTP-status table the type checker keeps complete:
+ * const httpStatus = { VALIDATION_FAILED: 400, NOT_FOUND: 404, INSUFFICIENT_STOCK: 409 } satisfies Partial<Record<(typeof ERROR_CODES)[number], number>>;
+ * ```
+ */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'NOT_FOUND',

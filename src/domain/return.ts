@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { moneySchema } from './money.js';
 import { returnStatusSchema } from './status.js';
 
-/** Input of `returns.request`. */
+/**
+ * Input of `returns.request`.
+ *
+ * @example
+ * ```ts
+ * const input = returnRequestInputSchema.parse({ lines: [{ sku: 'TEE-M', quantity: 1 }], reason: 'too small' });
+ * await ff.returns.request(orderId, input);
+ * ```
+ */
 export const returnRequestInputSchema = z.strictObject({
   lines: z
     .array(z.strictObject({ lineId: z.string().min(1).optional(), sku: z.string().min(1), quantity: z.number().int().positive() }))
@@ -13,7 +21,15 @@ export const returnRequestInputSchema = z.strictObject({
 /** Input of `returns.request`. */
 export type ReturnRequestInput = z.input<typeof returnRequestInputSchema>;
 
-/** Input of `returns.receive`: what actually came back, and whether it can be sold again. */
+/**
+ * Input of `returns.receive`: what actually came back, and whether it can be sold again.
+ *
+ * @example
+ * ```ts
+ * const input = returnReceiveInputSchema.parse({ lines: [{ sku: 'TEE-M', quantity: 1, restock: false }] });
+ * await ff.returns.receive(returnId, input); // refunded, not restocked (damaged)
+ * ```
+ */
 export const returnReceiveInputSchema = z.strictObject({
   lines: z
     .array(
@@ -31,7 +47,15 @@ export const returnReceiveInputSchema = z.strictObject({
 /** Input of `returns.receive`. */
 export type ReturnReceiveInput = z.input<typeof returnReceiveInputSchema>;
 
-/** A return merchandise authorization. */
+/**
+ * A return merchandise authorization.
+ *
+ * @example
+ * ```ts
+ * // Check a return document read back from your own store or an API before trusting its shape:
+ * const return = returnRequestSchema.parse(JSON.parse(text));
+ * ```
+ */
 export const returnRequestSchema = z.object({
   id: z.string(),
   orderId: z.string(),

@@ -90,7 +90,16 @@ export interface FulfillmentConfig {
   onBackgroundError?: (error: unknown, operation: string) => void;
 }
 
-/** Defaults applied under a shop's policy. */
+/**
+ * Defaults applied under a shop's policy.
+ *
+ * @example
+ * ```ts
+ * defaultPolicy.reservationTtlMs; // 900000 (15 minutes)
+ * // createFulfillment merges your partial policy over these:
+ * const ff = createFulfillment({ policy: { backorders: true, capture: 'on_place' } });
+ * ```
+ */
 export const defaultPolicy: FulfillmentPolicy = {
   reservationTtlMs: 15 * 60_000,
   allocation: 'priority',

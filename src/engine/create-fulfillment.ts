@@ -29,17 +29,18 @@ import {
   stockLedger,
 } from './inventory-commands.js';
 import { type SweepResult, sweep, sweepScheduler } from './maintenance.js';
-import { type ListOrdersInput, getOrder, holdOrder, listOrders, orderHistory, releaseHold, retryPayment } from './order-commands.js';
+import { getOrder, holdOrder, listOrders, orderHistory, releaseHold, retryPayment } from './order-commands.js';
 import { type DispatchOptions, type DispatchResult, dispatchOutbox } from './outbox-dispatch.js';
 import { type PackInput, type PackResult, packShipment } from './pack-shipment.js';
 import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
 import { orderIdSchema } from './order-commands.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
-import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
+import { confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
 import { approveReturn, receiveReturn, requestReturn } from './returns-commands.js';
-import { type ShipInput, shipShipment } from './ship-shipment.js';
+import { shipShipment } from './ship-shipment.js';
+import type { ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput } from './command-types.js';
 import {
   type TrackingBatchResult,
   type TrackingResult,
