@@ -1,10 +1,9 @@
 // createFulfillment: wires storage, adapters, machines and policy into the
 // commands a shop calls.
 import { memoryStorage } from '../adapters/memory-storage.js';
-import { FulfillmentError, parseInput } from '../domain/errors.js';
+import { parseInput } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AdjustInput, InventoryLevel, ReceiveInput, StockMovement, StockSettingsInput } from '../domain/inventory.js';
-import { locationSchema } from '../domain/location.js';
 import type { Order, OrderInput } from '../domain/order.js';
 import type { PaymentInput } from '../domain/payment.js';
 import type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from '../domain/return.js';
@@ -15,7 +14,7 @@ import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
 import type { Page } from '../ports/storage.js';
 import { cancelOrder } from './cancel-order.js';
-import { type FulfillmentConfig, type FulfillmentPolicy, resolvePolicy } from './config.js';
+import { type ConfiguredPart, type FulfillmentConfig, type FulfillmentPolicy, requireConfigured, resolvePolicy, validateConfig } from './config.js';
 import { type EngineContext, defaultGenerateId, eventFactory } from './context.js';
 import { EventBus, type EventSubscriptions } from './event-bus.js';
 import { LevelsCache } from './levels-cache.js';
@@ -155,11 +154,9 @@ export interface Fulfillment {
  * ```
  */
 export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
-  const locationList = (config.locations ?? []).map((l, i) => parseInput(locationSchema, l, `location ${i}`));
+  const { locations: locationList } = validateConfig(config);
   const locations = new Map(locationList.map((l) => [l.id, l]));
-  if (locations.size !== locationList.length) throw new FulfillmentError('CONFIGURATION_ERROR', 'Location ids must be unique');
   const carriers = new Map((config.carriers ?? []).map((c) => [c.id, c]));
-  if (carriers.size !== (config.carriers ?? []).length) throw new FulfillmentError('CONFIGURATION_ERROR', 'Carrier ids must be unique');
   const notifiers = config.notifier === undefined ? [] : Array.isArray(config.notifier) ? config.notifier : [config.notifier];
   const clock = config.clock ?? systemClock;
   const id = config.generateId ?? defaultGenerateId;
@@ -185,6 +182,14 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     event: eventFactory(clock, id),
   };
   const maybeSweep = sweepScheduler(ctx);
+  const configured = { locations: locationList.length, carriers: carriers.size, payments: ctx.payments !== null };
+  // A command that needs what was not configured says so before it does anything.
+  const needs =
+    <A extends unknown[], R>(command: string, parts: readonly ConfiguredPart[], fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      requireConfigured(command, parts, configured);
+      return fn(...args);
+    };
   const withSweep =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -194,21 +199,21 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
 
   return {
     inventory: {
-      receive: withSweep((input) => receiveStock(ctx, input)),
-      adjust: (input) => adjustStock(ctx, input),
-      configure: (input) => configureStock(ctx, input),
+      receive: needs('inventory.receive', ['locations'], withSweep((input) => receiveStock(ctx, input))),
+      adjust: needs('inventory.adjust', ['locations'], (input) => adjustStock(ctx, input)),
+      configure: needs('inventory.configure', ['locations'], (input) => configureStock(ctx, input)),
       level: (sku) => inventoryLevel(ctx, sku),
       ledger: (sku) => stockLedger(ctx, sku),
       reconcile: (skus) => reconcile(ctx, skus),
     },
     orders: {
-      place: withSweep((input, options) => placeOrder(ctx, input, options)),
+      place: needs('orders.place', ['locations', 'carriers', 'payments'], withSweep((input, options) => placeOrder(ctx, input, options))),
       get: (orderId) => getOrder(ctx, orderId),
       list: (query) => listOrders(ctx, query),
       cancel: (orderId, input) => cancelOrder(ctx, orderId, input),
       hold: (orderId, input) => holdOrder(ctx, orderId, input),
       releaseHold: (orderId) => releaseHold(ctx, orderId),
-      retryPayment: withSweep((orderId, payment) => retryPayment(ctx, orderId, payment)),
+      retryPayment: needs('orders.retryPayment', ['payments'], withSweep((orderId, payment) => retryPayment(ctx, orderId, payment))),
       syncPayment: async (orderId) => {
         const order = await loadOrder(ctx, parseInput(orderIdSchema, orderId, 'order id'));
         const paymentId = order.payment.paymentId;
@@ -221,10 +226,10 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       history: (orderId) => orderHistory(ctx, orderId),
     },
     fulfillment: {
-      pickList: withSweep((input) => pickList(ctx, input)),
+      pickList: needs('fulfillment.pickList', ['locations'], withSweep((input) => pickList(ctx, input))),
       confirmPick: (shipmentId, input) => confirmPick(ctx, shipmentId, input),
       pack: (shipmentId, input) => packShipment(ctx, shipmentId, input),
-      ship: (shipmentId, input) => shipShipment(ctx, shipmentId, input),
+      ship: needs('fulfillment.ship', ['carriers'], (shipmentId, input) => shipShipment(ctx, shipmentId, input)),
     },
     tracking: {
       handleWebhook: (carrierId, request) => handleWebhook(ctx, carrierId, request),
@@ -234,7 +239,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     returns: {
       request: (orderId, input) => requestReturn(ctx, orderId, input),
       approve: (returnId) => approveReturn(ctx, returnId),
-      receive: (returnId, input) => receiveReturn(ctx, returnId, input),
+      receive: needs('returns.receive', ['payments'], (returnId, input) => receiveReturn(ctx, returnId, input)),
     },
     events: { on: (type, handler) => bus.on(type, handler), onAny: (handler) => bus.onAny(handler) },
     outbox: {
