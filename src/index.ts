@@ -18,7 +18,14 @@ export type { ReconcileDiscrepancy } from './engine/inventory-commands.js';
 
 // ---- errors -------------------------------------------------------------------
 export { CarrierError, ERROR_CODES, FulfillmentError, isFulfillmentError } from './domain/errors.js';
-export type { FulfillmentErrorCode, FulfillmentErrorOptions, ValidationIssue } from './domain/errors.js';
+export type {
+  FulfillmentErrorCode,
+  FulfillmentErrorDetails,
+  FulfillmentErrorDetailsMap,
+  FulfillmentErrorOptions,
+  StockShortage,
+  ValidationIssue,
+} from './domain/errors.js';
 
 // ---- domain: schemas and types ------------------------------------------------
 export { addressSchema, coordinatesSchema, countryCodes, countrySchema } from './domain/address.js';
