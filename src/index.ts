@@ -9,7 +9,7 @@ export { defaultPolicy } from './engine/config.js';
 export type { FulfillmentConfig, FulfillmentPolicy, RetryPolicy } from './engine/config.js';
 export type { EventHandler, EventSubscriptions } from './engine/event-bus.js';
 export type { PlaceOptions } from './engine/place-order.js';
-export type { ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput } from './engine/command-types.js';
+export type { CheckoutOrder, ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput, ShipmentResult } from './engine/command-types.js';
 export type { PackInput, PackResult } from './engine/pack-shipment.js';
 export type { TrackingBatchResult, TrackingResult, WebhookRequest } from './engine/tracking-commands.js';
 export type { DispatchOptions, DispatchResult } from './engine/outbox-dispatch.js';

@@ -1,6 +1,10 @@
-// The inputs of the commands, written out as interfaces so the reference shows
-// their fields; each is checked against the schema the command parses with.
+// The inputs and shared result shape of the commands, written out as interfaces so
+// the reference shows their fields; inputs are checked against the schemas the
+// commands parse with.
+import type { Order } from '../domain/order.js';
+import type { Shipment } from '../domain/shipment.js';
 import type { OrderStatus } from '../domain/status.js';
+import type { PackResult } from './pack-shipment.js';
 import type { ListOrdersInput as ListSchemaInput } from './order-commands.js';
 import type { ConfirmPickInput as ConfirmSchemaInput, PickListInput as PickListSchemaInput } from './picking-commands.js';
 import type { ShipInput as ShipSchemaInput } from './ship-shipment.js';
@@ -50,3 +54,40 @@ type _CommandInputsMatchSchemas = [
   Assert<Same<ConfirmPickInput, ConfirmSchemaInput>>,
   Assert<Same<ShipInput, ShipSchemaInput>>,
 ];
+
+/**
+ * What every shipment-scoped command returns (`confirmPick`, `pack`, `ship`):
+ * the order as the command left it, so its new status can be read, and the
+ * shipment acted on, as stored in that order.
+ */
+export interface ShipmentResult {
+  /** The order after the command. */
+  order: Order;
+  /** The shipment the command acted on (`order.shipments` holds the same). */
+  shipment: Shipment;
+}
+
+type _PackResultIsAShipmentResult = Assert<PackResult extends ShipmentResult ? true : false>;
+
+/**
+ * An order as `orders.place` and `orders.retryPayment` return it. One rule
+ * for both: **a declined payment is a result, not an exception**. The order
+ * was stored and the attempt recorded, so it comes back with
+ * `status: 'payment_failed'`, `payment.status: 'failed'` and
+ * `payment.lastError: { code, message }`; stock stays reserved until
+ * `policy.reservationTtlMs`, and `orders.retryPayment` tries another method.
+ * The commands throw only when nothing was recorded (invalid input,
+ * `INSUFFICIENT_STOCK`, an unreachable provider, missing configuration).
+ *
+ * A fresh placement is `processing`, `backordered`, `on_hold` (held for
+ * review by a `canProcess` guard), `pending_payment` (3-D Secure, bank
+ * transfer) or `payment_failed`; an idempotent replay returns the order as it
+ * is now.
+ *
+ * @example
+ * ```ts
+ * const order = await ff.orders.place(input, { idempotencyKey: cartId });
+ * if (order.status === 'payment_failed') return askForAnotherCard(order.payment.lastError);
+ * ```
+ */
+export type CheckoutOrder = Order;

@@ -1,7 +1,7 @@
 // createFulfillment: wires storage, adapters, machines and policy into the
 // commands a shop calls.
 import { memoryStorage } from '../adapters/memory-storage.js';
-import { parseInput } from '../domain/errors.js';
+import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AdjustInput, InventoryLevel, ReceiveInput, StockMovement, StockSettingsInput } from '../domain/inventory.js';
 import type { Order, OrderInput } from '../domain/order.js';
@@ -39,7 +39,7 @@ import { confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
 import { approveReturn, receiveReturn, requestReturn } from './returns-commands.js';
 import { shipShipment } from './ship-shipment.js';
-import type { ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput } from './command-types.js';
+import type { CheckoutOrder, ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput, ShipmentResult } from './command-types.js';
 import {
   type TrackingBatchResult,
   type TrackingResult,
@@ -68,8 +68,11 @@ export interface Fulfillment {
   };
   /** Orders and their commercial life. */
   orders: {
-    /** Validate, reserve stock, store and authorize payment. */
-    place(input: OrderInput, options?: PlaceOptions): Promise<Order>;
+    /**
+     * Validate, reserve stock, store and authorize payment. A declined payment
+     * is a result, not an exception: see {@link CheckoutOrder}.
+     */
+    place(input: OrderInput, options?: PlaceOptions): Promise<CheckoutOrder>;
     /** The order, or `null`. */
     get(id: string): Promise<Order | null>;
     /** Orders, optionally of one status, oldest first, paged. */
@@ -80,8 +83,11 @@ export interface Fulfillment {
     hold(id: string, input: { reason: string }): Promise<Order>;
     /** Resume a held order where it was. */
     releaseHold(id: string): Promise<Order>;
-    /** Try payment again with a (new) method after a decline. */
-    retryPayment(id: string, payment: PaymentInput): Promise<Order>;
+    /**
+     * Try payment again with a (new) method after a decline. Declined again,
+     * the order comes back in `payment_failed` as from `place`: see {@link CheckoutOrder}.
+     */
+    retryPayment(id: string, payment: PaymentInput): Promise<CheckoutOrder>;
     /** Ask the payment provider again (e.g. after a bank transfer was marked paid) and record what it says. */
     syncPayment(id: string): Promise<Order>;
     /** The order's domain events, oldest first. */
@@ -92,11 +98,11 @@ export interface Fulfillment {
     /** Batch a location's pending shipments into one bin-sorted pick list. */
     pickList(input: PickListInput): Promise<PickList>;
     /** Record what was picked; short picks are backordered or cancelled per policy. */
-    confirmPick(shipmentId: string, input: ConfirmPickInput): Promise<Order>;
+    confirmPick(shipmentId: string, input: ConfirmPickInput): Promise<ShipmentResult>;
     /** Choose cartons (or take the given parcels) and produce the packing slip. */
     pack(shipmentId: string, input?: PackInput): Promise<PackResult>;
-    /** Rate-shop, buy the label, capture payment, commit stock. */
-    ship(shipmentId: string, input?: ShipInput): Promise<Shipment>;
+    /** Rate-shop, buy the label, capture payment, commit stock. The label is on `shipment.label`, the carrier on `shipment.rate`. */
+    ship(shipmentId: string, input?: ShipInput): Promise<ShipmentResult>;
   };
   /** Carrier tracking. */
   tracking: {
@@ -213,7 +219,19 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
       cancel: (orderId, input) => cancelOrder(ctx, orderId, input),
       hold: (orderId, input) => holdOrder(ctx, orderId, input),
       releaseHold: (orderId) => releaseHold(ctx, orderId),
-      retryPayment: needs('orders.retryPayment', ['payments'], withSweep((orderId, payment) => retryPayment(ctx, orderId, payment))),
+      retryPayment: needs(
+        'orders.retryPayment',
+        ['payments'],
+        withSweep(async (orderId, payment) => {
+          try {
+            return await retryPayment(ctx, orderId, payment);
+          } catch (err) {
+            // The attempt was recorded and the order is payment_failed: answer as place does.
+            if (!isFulfillmentError(err, 'PAYMENT_DECLINED')) throw err;
+            return loadOrder(ctx, parseInput(orderIdSchema, orderId, 'order id'));
+          }
+        }),
+      ),
       syncPayment: async (orderId) => {
         const order = await loadOrder(ctx, parseInput(orderIdSchema, orderId, 'order id'));
         const paymentId = order.payment.paymentId;
@@ -227,9 +245,13 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     },
     fulfillment: {
       pickList: needs('fulfillment.pickList', ['locations'], withSweep((input) => pickList(ctx, input))),
-      confirmPick: (shipmentId, input) => confirmPick(ctx, shipmentId, input),
+      confirmPick: async (shipmentId, input) => shipmentResult(await confirmPick(ctx, shipmentId, input), shipmentId),
       pack: (shipmentId, input) => packShipment(ctx, shipmentId, input),
-      ship: needs('fulfillment.ship', ['carriers'], (shipmentId, input) => shipShipment(ctx, shipmentId, input)),
+      ship: needs('fulfillment.ship', ['carriers'], async (shipmentId, input) => {
+        const shipped = await shipShipment(ctx, shipmentId, input);
+        const order = await ctx.storage.getOrder(shipped.orderId);
+        return order ? shipmentResult(order, shipped.id, shipped) : { order: await loadOrder(ctx, shipped.orderId), shipment: shipped };
+      }),
     },
     tracking: {
       handleWebhook: (carrierId, request) => handleWebhook(ctx, carrierId, request),
@@ -250,4 +272,11 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     policy: ctx.policy,
     close: () => storage.close(),
   };
+}
+
+/** The shared result of shipment-scoped commands: the order and, from it, the shipment. */
+function shipmentResult(order: Order, shipmentId: string, fallback?: Shipment): ShipmentResult {
+  const shipment = order.shipments.find((s) => s.id === shipmentId) ?? fallback;
+  if (!shipment) throw new FulfillmentError('NOT_FOUND', `Shipment ${shipmentId} is not part of order ${order.id}`, { details: { shipmentId, orderId: order.id } });
+  return { order, shipment };
 }
