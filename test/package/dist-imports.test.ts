@@ -3,7 +3,7 @@
 // loads from plain ESM, plain CommonJS, CommonJS where Node cannot require ESM,
 // and tsx's `.cts` loader, and does real work in each.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,23 @@ import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfi
 import * as diagrams from 'fulfillkit/diagrams';`),
   );
   writeFileSync(join(dir, 'cjs.cjs'), scenario(requires));
+  // A second install, as in a shop that tests its own adapter with vitest.
+  const host = join(dir, 'host');
+  mkdirSync(join(host, 'node_modules'), { recursive: true });
+  cpSync(pkg, join(host, 'node_modules', 'fulfillkit'), { recursive: true });
+  for (const dependency of ['xstate', 'zod', 'nanoid', 'vitest']) {
+    symlinkSync(join(root, 'node_modules', dependency), join(host, 'node_modules', dependency), 'dir');
+  }
+  writeFileSync(join(host, 'package.json'), '{ "type": "module" }');
+  writeFileSync(
+    join(host, 'kit.test.js'),
+    `import { memoryNotifier } from 'fulfillkit/adapters';
+import { describeNotifierConformance, fakeClock } from 'fulfillkit/testing';
+import { expect, it } from 'vitest';
+describeNotifierConformance('memory notifier', () => memoryNotifier());
+it('fake clock', () => expect(fakeClock().iso()).toBe('2025-01-01T00:00:00.000Z'));
+`,
+  );
   writeFileSync(join(dir, 'cjs.cts'), scenario(`// @ts-nocheck\n${requires}`));
 }, 120_000);
 
@@ -98,3 +115,14 @@ describe('built package, installed without vitest', () => {
     expect(run(['cjs.cts'], join(root, 'node_modules', '.bin', 'tsx'))).toEqual(expected);
   });
 });
+
+it('registers its conformance kits with vitest when the shop has vitest', () => {
+  const host = join(dir, 'host');
+  // A fresh vitest, not a worker of this one.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_OPTIONS'));
+  const out = execFileSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--root', host, '--reporter', 'json'], { cwd: host, encoding: 'utf8', env });
+  const report = JSON.parse(out.slice(out.indexOf('{'))) as { numFailedTests: number; numPassedTests: number; success: boolean };
+  expect(report.success).toBe(true);
+  expect(report.numFailedTests).toBe(0);
+  expect(report.numPassedTests).toBeGreaterThanOrEqual(3);
+}, 120_000);
