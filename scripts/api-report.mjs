@@ -54,7 +54,8 @@ function exportsOf(subpath) {
   const source = program.getSourceFile(subpath.types);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
   if (!moduleSymbol) fail(`api report: cannot read ${relative(root, subpath.types)}`);
-  return checker.getExportsOfModule(moduleSymbol).sort((a, b) => a.name.localeCompare(b.name));
+  // A fixed locale, so every machine sorts (and writes) the report the same way.
+  return checker.getExportsOfModule(moduleSymbol).sort((a, b) => a.name.localeCompare(b.name, 'en'));
 }
 
 const exported = new Map(subpaths.map((s) => [s, exportsOf(s)]));
