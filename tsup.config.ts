@@ -43,6 +43,9 @@ export default defineConfig([
   {
     ...shared,
     format: ['cjs'],
+    // The .d.cts files are the ESM declarations with .cjs specifiers: `npm run build`
+    // writes them (scripts/cts-declarations.mjs) instead of a second declaration pass.
+    dts: false,
     noExternal: esmOnlyDependencies,
     esbuildPlugins: [testRunnerFromGlobals],
   },
