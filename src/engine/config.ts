@@ -60,11 +60,11 @@ export interface FulfillmentPolicy {
 export interface FulfillmentConfig {
   /** Where everything is kept. @defaultValue memoryStorage() */
   storage?: StorageAdapter;
-  /** Stock locations. At least one is needed to receive stock. @defaultValue [] */
+  /** Stock locations. Needed by `inventory.*`, `orders.place` and `pickList` (`CONFIGURATION_ERROR` without). @defaultValue [] */
   locations?: Location[];
-  /** Carriers to rate-shop across. @defaultValue [] */
+  /** Carriers to rate-shop across. Needed by `orders.place` and `ship` (`CONFIGURATION_ERROR` without). @defaultValue [] */
   carriers?: CarrierAdapter[];
-  /** The payment provider. Required to place orders. */
+  /** The payment provider. Needed by `orders.place`, `retryPayment` and `returns.receive` (`CONFIGURATION_ERROR` without). */
   payments?: PaymentAdapter;
   /** Notification adapters; each message goes to every adapter serving its channel. @defaultValue [] */
   notifier?: NotificationAdapter | NotificationAdapter[];
