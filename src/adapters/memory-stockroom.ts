@@ -67,7 +67,16 @@ export class MemoryStockroom {
       throw new FulfillmentError(
         'INSUFFICIENT_STOCK',
         `Adjusting ${input.sku} at ${input.locationId} by ${input.delta} would leave on-hand ${onHand + input.delta} below reserved ${reserved}`,
-        { details: { sku: input.sku, locationId: input.locationId, onHand, reserved, delta: input.delta } },
+        {
+          details: {
+            shortages: [{ sku: input.sku, locationId: input.locationId, requested: -input.delta, available: Math.max(0, onHand - reserved) }],
+            sku: input.sku,
+            locationId: input.locationId,
+            onHand,
+            reserved,
+            delta: input.delta,
+          },
+        },
       );
     }
     this.requireRoom(input.sku, input.locationId, input.delta);

@@ -186,7 +186,7 @@ export async function adjustStock(
       throw new FulfillmentError(
         'INSUFFICIENT_STOCK',
         `Adjusting ${sku} at ${locationId} by ${delta} would leave on-hand ${onHand + delta} below reserved ${reserved}`,
-        { details: { sku, locationId, onHand, reserved, delta } },
+        { details: { shortages: [{ sku, locationId, requested: -delta, available: Math.max(0, onHand - reserved) }], sku, locationId, onHand, reserved, delta } },
       );
     }
     step.adjust(sku, locationId, delta, input.reason, input.at);

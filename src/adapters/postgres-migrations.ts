@@ -65,7 +65,15 @@ export function checkPreparedStatements(value: unknown): boolean {
   return value;
 }
 
-/** Every migration, oldest first. Append new versions; never edit a released one. */
+/**
+ * Every migration, oldest first. Append new versions; never edit a released one.
+ *
+ * @example
+ * ```ts
+ * const latest = MIGRATIONS[MIGRATIONS.length - 1];
+ * console.log(`schema version ${latest?.version}: ${latest?.description}`);
+ * ```
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

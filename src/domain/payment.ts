@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { moneySchema } from './money.js';
 import { paymentStatusSchema } from './status.js';
 
-/** Payment details supplied with an order. */
+/**
+ * Payment details supplied with an order.
+ *
+ * @example
+ * ```ts
+ * paymentInputSchema.parse({ method: 'tok_visa' });
+ * paymentInputSchema.safeParse({ method: '' }).success; // false
+ * ```
+ */
 export const paymentInputSchema = z.strictObject({
   /** A payment-method token your provider understands (card token, `manual:bank_transfer`, ...). */
   method: z.string().min(1).max(200),
@@ -14,6 +22,13 @@ export type PaymentInput = z.infer<typeof paymentInputSchema>;
 /**
  * The order's payment. Amounts are minor units of `amount.currency`;
  * `refunded <= captured <= authorized` always holds.
+ *
+ * @example
+ * ```ts
+ * const order = await ff.orders.get(orderId);
+ * const payment = paymentRecordSchema.parse(order?.payment);
+ * payment.captured <= payment.authorized; // always true
+ * ```
  */
 export const paymentRecordSchema = z.object({
   provider: z.string(),

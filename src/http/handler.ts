@@ -90,7 +90,7 @@ export function createHttpHandler(ff: Fulfillment, options: HttpHandlerOptions =
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   if (basePath !== '' && !basePath.startsWith('/')) throw new FulfillmentError('CONFIGURATION_ERROR', 'basePath must start with "/"');
   const maxBody = options.maxBodyBytes ?? 1_048_576;
-  if (!options.idempotency && ff.storage.capabilities.multiProcess) {
+  if (!options.idempotency && ff.storageCapabilities.multiProcess) {
     // Several instances on one store would each keep their own keys and run a retried request twice.
     console.warn('fulfillkit/http: the storage is shared between processes but Idempotency-Key answers are kept in this one; pass `idempotency` a shared IdempotencyStore');
   }

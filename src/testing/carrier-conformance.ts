@@ -1,7 +1,7 @@
 // Conformance kit for CarrierAdapter: the behaviour the carrier port promises,
 // as named checks a plugin author runs against their adapter.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import { labelSchema, rateSchema } from '../domain/shipment.js';
 import type { Label, Rate } from '../domain/shipment.js';
 import { trackingEventSchema, type TrackingEvent } from '../domain/tracking.js';
@@ -10,7 +10,6 @@ import type { SignedWebhookRequest } from '../tracking/webhook-signature.js';
 import { type AdapterCheck, describeAdapterChecks, expectErrorCode, runAdapterCheck } from './adapter-checks.js';
 import type { ConformanceOptions } from './describe-options.js';
 
-type Awaitable<T> = T | Promise<T>;
 
 /** Options of {@link describeCarrierConformance}: the kit's way into your adapter. */
 export interface CarrierConformanceOptions<A extends CarrierAdapter = CarrierAdapter> extends ConformanceOptions {
@@ -27,17 +26,17 @@ export interface CarrierConformanceOptions<A extends CarrierAdapter = CarrierAda
    * Needed when `capabilities.webhooks` is true.
    * @defaultValue the webhook checks are skipped
    */
-  signedWebhook?(adapter: A, label: Label): Awaitable<SignedWebhookRequest>;
+  signedWebhook?(adapter: A, label: Label): SignedWebhookRequest | Promise<SignedWebhookRequest>;
   /**
    * Produce a genuine webhook about `label` signed too long ago to be accepted (a replay).
    * @defaultValue the replay check is skipped
    */
-  staleWebhook?(adapter: A, label: Label): Awaitable<SignedWebhookRequest>;
+  staleWebhook?(adapter: A, label: Label): SignedWebhookRequest | Promise<SignedWebhookRequest>;
   /**
    * Move the parcel of `label` along (advance a fake clock, record scans) so `track` has news.
    * @defaultValue the progression check is skipped
    */
-  advance?(adapter: A, label: Label): Awaitable<void>;
+  advance?(adapter: A, label: Label): void | Promise<void>;
 }
 
 /** One carrier check. */

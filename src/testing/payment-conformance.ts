@@ -1,7 +1,7 @@
 // Conformance kit for PaymentAdapter: idempotent money movements that never
 // capture beyond the authorization nor refund beyond the capture.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import { PAYMENT_STATUSES } from '../domain/status.js';
 import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
 import { type AdapterCheck, describeAdapterChecks, expectErrorCode, runAdapterCheck } from './adapter-checks.js';

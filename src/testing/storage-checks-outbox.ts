@@ -1,6 +1,6 @@
 // Conformance checks for the outbox (append, lease, ack, retry, park),
 // idempotency records, and durability.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { OutboxMessage } from '../ports/storage.js';
 import { makeTestOrder } from './fixtures.js';
 import { claimMine, type StorageCheck, type StorageCheckContext, storageCheck } from './storage-check-kit.js';

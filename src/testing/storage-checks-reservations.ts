@@ -1,6 +1,6 @@
 // Conformance checks for reservations: all-or-nothing holds, idempotent
 // operations, commit and release limits, expiry, and races.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { Reservation } from '../domain/inventory.js';
 import type { ReserveRequest, StorageAdapter } from '../ports/storage.js';
 import { expectCode, expectLedgerMatchesLevels, levelOf, type StorageCheck, type StorageCheckContext, storageCheck } from './storage-check-kit.js';

@@ -1,6 +1,6 @@
 // Conformance checks for stock rows: receive, adjust, configure, levels,
 // the ledger that explains them, and low-stock events.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel } from '../domain/inventory.js';
 import { MAX_STOCK_UNITS } from '../domain/limits.js';

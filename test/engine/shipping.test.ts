@@ -28,7 +28,7 @@ describe('rate shopping', () => {
       carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
       policy: { rateSelection: 'cheapest' },
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.rate).toMatchObject({ carrierId: 'budget-co', service: 'ground', amount: { amount: 300 } });
     expect(shipped.label?.trackingNumber).toMatch(/^TR/);
   });
@@ -38,7 +38,7 @@ describe('rate shopping', () => {
       carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
       policy: { rateSelection: 'fastest' },
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', speed: 'overnight' });
   });
 
@@ -47,7 +47,7 @@ describe('rate shopping', () => {
       (clock) => ({ carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)] }),
       { shipping: { speed: 'express' } },
     );
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', speed: 'express' });
   });
 
@@ -55,7 +55,7 @@ describe('rate shopping', () => {
     const { ff, shipmentId } = await packedShop((clock) => ({
       carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId, { carrier: 'fast-co', service: 'sandbox_express' });
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId, { carrier: 'fast-co', service: 'sandbox_express' });
     expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', service: 'sandbox_express' });
   });
 });
@@ -68,7 +68,7 @@ describe('label purchase failures', () => {
         flatRateCarrier('pricey-co', 5000, clock),
       ],
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.rate).toMatchObject({ carrierId: 'pricey-co', amount: { amount: 5000 } });
   });
@@ -108,7 +108,7 @@ describe('label purchase failures', () => {
     });
     await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
     expect(lossy?.labels()).toHaveLength(1);
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.label?.trackingNumber).toBe(lossy?.labels()[0]?.trackingNumber);
     expect(lossy?.labels()).toHaveLength(1);
@@ -151,7 +151,7 @@ describe('label purchase failures', () => {
 describe('shipping once', () => {
   it('shipping twice is INVALID_TRANSITION and the carrier sold exactly one label', async () => {
     const { ff, shipmentId, carrier, payments } = await packedShop();
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     await expectCode(ff.fulfillment.ship(shipmentId), 'INVALID_TRANSITION');
     expect(carrier.labels()).toHaveLength(1);
@@ -174,7 +174,7 @@ describe('shipping once', () => {
     expect(stuck.label).not.toBeNull();
     expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 5, reserved: 2 });
 
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.label?.trackingNumber).toBe(stuck.label?.trackingNumber);
     expect(carrier.labels()).toHaveLength(1);
@@ -204,7 +204,7 @@ describe('shipping once', () => {
 
   it('announces the shipment with its tracking link once', async () => {
     const { ff, shipmentId, notifier } = await packedShop();
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     await ff.outbox.dispatch();
     await ff.outbox.dispatch();
     const sent = notifier.sent({ template: 'shipment.shipped' });

@@ -56,7 +56,7 @@ describe('toNodeListener over node:http', () => {
     } as RequestInit);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { code: string }).code).toBe('BODY_TOO_LARGE');
-    expect(await s.ff.storage.skus()).toEqual([]);
+    expect(await s.ff.inventory.skus()).toEqual([]);
   });
 
   it('logs in to the console with cookies and serves its assets and pages', async () => {

@@ -117,13 +117,13 @@ describe('HTTP security', () => {
     const s = httpShop();
     const res = await s.call('POST', '/inventory/receive', { body: { sku: '<img src=x onerror=alert(1)>', locationId: 'east', quantity: 1 } });
     expect(res.status).toBe(400);
-    expect(await s.ff.storage.skus()).toEqual([]);
+    expect(await s.ff.inventory.skus()).toEqual([]);
     const user = await consoleLogin(s, 'warehouse');
     const form = await user.post('/console/stock/receive', { sku: '"><script>alert(3)</script>', locationId: 'east', quantity: '2' });
     expect(form.status).toBe(400);
     const text = await form.text();
     expect(text).not.toContain('<script>alert(3)');
-    expect(await s.ff.storage.skus()).toEqual([]);
+    expect(await s.ff.inventory.skus()).toEqual([]);
   });
 
   it('answers 413 for an oversized body, declared or streamed, and stores nothing', async () => {
@@ -144,7 +144,7 @@ describe('HTTP security', () => {
     expect(((await streamed.json()) as { code: string }).code).toBe('BODY_TOO_LARGE');
     const user = await consoleLogin(s, 'warehouse');
     expect((await user.post('/console/stock/receive', { sku: 'TEE-M', locationId: 'east', quantity: '1', bin: 'x'.repeat(3000) })).status).toBe(413);
-    expect(await s.ff.storage.skus()).toEqual([]);
+    expect(await s.ff.inventory.skus()).toEqual([]);
   });
 
   it('answers 401 for a forged carrier webhook and changes nothing', async () => {

@@ -4,7 +4,6 @@ import { FulfillmentError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { Shipment } from '../../domain/shipment.js';
 import type { Fulfillment } from '../../engine/create-fulfillment.js';
-import { shipmentKey } from '../../engine/order-index.js';
 import { type Permission, type Principal, allows } from '../access.js';
 import { confirmPickOutcome, packOutcome, shipOutcome } from '../command-results.js';
 import { type IdempotencyStore, bodyFingerprint } from '../idempotency.js';
@@ -123,11 +122,9 @@ export function consoleApp(ff: Fulfillment, options: ConsoleOptions & ConsoleInt
   }
 
   async function shipmentOrder(shipmentId: string): Promise<{ order: Order; shipment: Shipment }> {
-    const orderId = await ff.storage.findOrderId(shipmentKey(shipmentId));
-    const order = orderId ? await ff.orders.get(orderId) : null;
-    const shipment = order?.shipments.find((s) => s.id === shipmentId);
-    if (!order || !shipment) throw new FulfillmentError('NOT_FOUND', `Shipment ${shipmentId} not found`, { details: { shipmentId } });
-    return { order, shipment };
+    const found = await ff.fulfillment.shipment(shipmentId);
+    if (!found) throw new FulfillmentError('NOT_FOUND', `Shipment ${shipmentId} not found`, { details: { shipmentId } });
+    return found;
   }
 
   async function loadOrder(id: string): Promise<Order> {

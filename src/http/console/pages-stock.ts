@@ -13,8 +13,9 @@ const MAX_SKUS = 500;
 
 /** Every (SKU, location) level, for the stock page and the location list. */
 export async function allLevels(ff: Fulfillment): Promise<LocationLevel[]> {
-  const skus = (await ff.storage.skus()).slice(0, MAX_SKUS);
-  return skus.length ? ff.storage.levels(skus) : [];
+  const skus = (await ff.inventory.skus()).slice(0, MAX_SKUS);
+  const levels = await Promise.all(skus.map((sku) => ff.inventory.level(sku)));
+  return levels.flatMap((level) => level.locations);
 }
 
 /** Stock levels, reorder alerts and the receiving form. */
