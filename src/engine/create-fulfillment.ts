@@ -1,7 +1,7 @@
 // createFulfillment: wires storage, adapters, machines and policy into the
 // commands a shop calls.
 import { memoryStorage } from '../adapters/memory-storage.js';
-import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AdjustInput, InventoryLevel, ReceiveInput, StockMovement, StockSettingsInput } from '../domain/inventory.js';
 import type { Order, OrderInput } from '../domain/order.js';

@@ -27,7 +27,7 @@ describe('console pages', () => {
     const order = await s.ff.orders.place(orderFor({ 'TEE-M': 3, 'MUG-1': 2 }));
     const shipmentId = order.shipments[0]?.id as string;
     await s.ff.fulfillment.pickList({ locationId: 'east' });
-    const picked = await s.ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'TEE-M', quantity: 2 }, { sku: 'MUG-1', quantity: 2 }] });
+    const { order: picked } = await s.ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'TEE-M', quantity: 2 }, { sku: 'MUG-1', quantity: 2 }] });
     const shipment = picked.shipments.find((x) => x.id === shipmentId);
     if (!shipment) throw new Error('no shipment');
     const suggestion = suggestCartons(s.ff.boxes, picked, shipment);
