@@ -331,6 +331,11 @@ export function ensureStockRow(s: string, sku: string, locationId: string): SqlP
   };
 }
 
+/** Whether a stock movement with this id exists (an idempotent receipt or adjustment already applied). */
+export function movementExists(s: string, id: string): SqlPlan {
+  return { text: `SELECT 1 AS found FROM ${s}.stock_movements WHERE id = $1`, values: [id] };
+}
+
 /** Add received stock (creating the row) and its ledger row in one statement; returns the level. */
 export function receiveStock(
   s: string,

@@ -25,6 +25,8 @@ export interface HeldReservation extends Reservation {
 type Level = StockLevelRow;
 
 interface MoveContext {
+  /** Movement id to use instead of a fresh one (an idempotent operation's id). */
+  id?: string;
   orderId: string | null;
   reservationId: string | null;
   reason: string | null;
@@ -201,8 +203,8 @@ export class StockStep {
   }
 
   /** A manual on-hand correction of a locked row (already checked). */
-  adjust(sku: string, locationId: string, delta: number, reason: string, at: string): void {
-    this.move(sku, locationId, 'adjusted', delta, 0, { orderId: null, reservationId: null, reason, at });
+  adjust(sku: string, locationId: string, delta: number, reason: string, at: string, id?: string): void {
+    this.move(sku, locationId, 'adjusted', delta, 0, { id, orderId: null, reservationId: null, reason, at });
   }
 
   /** The current level of a locked (sku, location), if it has a row. */
@@ -253,8 +255,9 @@ export class StockStep {
     if (delta === undefined) this.deltas.set(key, (delta = { sku, locationId, onHandDelta: 0, reservedDelta: 0 }));
     delta.onHandDelta += onHandDelta;
     delta.reservedDelta += reservedDelta;
-    const movementId = this.createId();
-    this.movements.push({ id: movementId, sku, locationId, type, onHandDelta, reservedDelta, ...context });
+    const { id, ...rest } = context;
+    const movementId = id ?? this.createId();
+    this.movements.push({ id: movementId, sku, locationId, type, onHandDelta, reservedDelta, ...rest });
     const after = availableOf(level);
     if (level.reorderPoint === null || before <= level.reorderPoint || after > level.reorderPoint) return;
     const event: DomainEvent<'inventory.low_stock'> = {

@@ -9,7 +9,7 @@ import { ORDER_STATUSES } from '../domain/status.js';
 import type { OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
-import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, prepareReserve, reserveBatch } from './postgres-inventory.js';
+import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';
 import { DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -267,8 +267,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         const type = input.movement ?? 'received';
         if (type !== 'received' && type !== 'returned') throw invalidCall(`Unknown receive movement ${String(type)}`);
         if (input.bin !== undefined) requireText(input.bin, 'bin');
+        if (input.opId !== undefined) requireText(input.opId, 'opId');
         const movement = {
-          id: ctx.createId(),
+          id: input.opId === undefined ? ctx.createId() : opMovementId(input.opId),
           sku: input.sku,
           locationId: input.locationId,
           type,
@@ -279,10 +280,15 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
           reason: input.reason ?? null,
           at: input.at,
         };
-        const rows = await driver.query<plans.StockRow>(
-          plans.receiveStock(s, { sku: input.sku, locationId: input.locationId, quantity: input.quantity, bin: input.bin ?? null, movement }),
-        );
-        return { levels: rows.map(levelFromRow) };
+        const plan = plans.receiveStock(s, { sku: input.sku, locationId: input.locationId, quantity: input.quantity, bin: input.bin ?? null, movement });
+        if (input.opId === undefined) return { levels: (await driver.query<plans.StockRow>(plan)).map(levelFromRow) };
+        // Idempotent receipt: under the row lock, a repeat finds the first one's movement.
+        return retryingTransaction(driver, async (tx) => {
+          await tx.query(plans.ensureStockRow(s, input.sku, input.locationId));
+          const locked = await tx.query<plans.StockRow>(plans.lockStock(s, [{ sku: input.sku, locationId: input.locationId }]));
+          if ((await tx.query(plans.movementExists(s, movement.id))).length > 0) return { levels: locked.map(levelFromRow) };
+          return { levels: (await tx.query<plans.StockRow>(plan)).map(levelFromRow) };
+        });
       }),
 
     adjust: (input) =>

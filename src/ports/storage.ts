@@ -185,10 +185,15 @@ export interface StorageAdapter {
     reason?: string;
     movement?: 'received' | 'returned';
     orderId?: string;
+    /** Makes the receipt idempotent: a repeated `opId` changes nothing and returns the current level. */
+    opId?: string;
     at: string;
   }): Promise<StockResult>;
-  /** Change on-hand by `delta`. `INSUFFICIENT_STOCK` when on-hand would fall below zero or below reserved. */
-  adjust(input: { sku: string; locationId: string; delta: number; reason: string; at: string }): Promise<StockResult>;
+  /**
+   * Change on-hand by `delta`. `INSUFFICIENT_STOCK` when on-hand would fall below zero or below reserved.
+   * A repeated `opId` changes nothing and returns the current level.
+   */
+  adjust(input: { sku: string; locationId: string; delta: number; reason: string; opId?: string; at: string }): Promise<StockResult>;
   /** Set safety stock, reorder point or bin for a (SKU, location). Creates the row when new. */
   configureStock(input: {
     sku: string;
