@@ -6,7 +6,7 @@ import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel, StockMovement } from '../domain/inventory.js';
 import type { Order } from '../domain/order.js';
 import { ORDER_STATUSES } from '../domain/status.js';
-import type { OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
 import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
@@ -406,16 +406,22 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         return rows.map(_messageFromRow);
       }),
 
-    ackOutbox: (id) =>
+    ackOutbox: (claim) =>
       guard('ackOutbox', async () => {
-        if (_isOutboxId(id)) await driver.query(plans.ackOutbox(s, id));
+        const { id, attempts } = _claimOf(claim);
+        if (!_isOutboxId(id) || attempts === null) return false;
+        return (await driver.query(plans.ackOutbox(s, id, attempts))).length > 0;
       }),
 
-    failOutbox: (id, input) =>
+    failOutbox: (claim, input) =>
       guard('failOutbox', async () => {
         if (input.retryAt !== null) instantMillis(input.retryAt, 'retryAt');
-        const rows = _isOutboxId(id) ? await driver.query(plans.failOutbox(s, id, String(input.error), input.retryAt)) : [];
-        if (rows.length === 0) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+        const { id, attempts } = _claimOf(claim);
+        const rows = _isOutboxId(id) && attempts !== null ? await driver.query(plans.failOutbox(s, id, attempts, String(input.error), input.retryAt)) : [];
+        if (rows.length > 0) return true;
+        const exists = _isOutboxId(id) && (await driver.query(plans.outboxExists(s, id))).length > 0;
+        if (!exists) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+        return false;
       }),
 
     outboxStats: (now) =>
@@ -578,6 +584,13 @@ function _isOutboxId(id: string): boolean {
   return typeof id === 'string' && /^[0-9]{1,18}$/.test(id);
 }
 
+// A lease token is the attempt count of the claim that handed it out.
+function _claimOf(claim: OutboxClaim): { id: string; attempts: number | null } {
+  if (claim === null || typeof claim !== 'object') throw invalidCall('An outbox ack or failure needs the claim { id, lease }');
+  const attempts = typeof claim.lease === 'string' && /^[0-9]{1,9}$/.test(claim.lease) ? Number(claim.lease) : null;
+  return { id: claim.id, attempts };
+}
+
 function _messageFromRow(row: plans.OutboxRow): OutboxMessage {
   return {
     id: row.id,
@@ -588,6 +601,7 @@ function _messageFromRow(row: plans.OutboxRow): OutboxMessage {
     availableAt: row.available_at,
     createdAt: row.created_at,
     lastError: row.last_error,
+    lease: String(row.attempts),
   };
 }
 

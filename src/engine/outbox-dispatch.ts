@@ -56,13 +56,13 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
       const payload = message.payload as NotificationPayload;
       const notifier = ctx.notifiers.find((n) => n.id === payload.notifierId);
       if (!notifier) {
-        await ctx.storage.failOutbox(message.id, { error: `notifier ${payload.notifierId} is not configured`, retryAt: null });
+        await ctx.storage.failOutbox(message, { error: `notifier ${payload.notifierId} is not configured`, retryAt: null });
         result.parked++;
         return;
       }
       await callAdapter(`${notifier.id}.send`, { ...ctx.policy.retry, retries: 0 }, () => notifier.send(payload.notification));
     }
-    await ctx.storage.ackOutbox(message.id);
+    await ctx.storage.ackOutbox(message);
     result.delivered++;
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
@@ -71,11 +71,11 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
     const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
     const permanent = isFulfillmentError(err) && !err.retryable && !wrapped;
     if (permanent || message.attempts >= ctx.policy.outboxMaxAttempts) {
-      await ctx.storage.failOutbox(message.id, { error, retryAt: null });
+      await ctx.storage.failOutbox(message, { error, retryAt: null });
       result.parked++;
     } else {
       const retryAt = new Date(ctx.clock.now().getTime() + backoffMs(1000, message.attempts)).toISOString();
-      await ctx.storage.failOutbox(message.id, { error, retryAt });
+      await ctx.storage.failOutbox(message, { error, retryAt });
       result.retrying++;
     }
   }

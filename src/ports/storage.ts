@@ -37,6 +37,14 @@ export interface OutboxMessage {
   availableAt: string;
   createdAt: string;
   lastError: string | null;
+  /** Token of the claim that returned it: `ackOutbox` and `failOutbox` change the message only while this lease is its latest. */
+  lease: string;
+}
+
+/** The claim an ack or a failure answers: a claimed message's `id` and `lease`. */
+export interface OutboxClaim {
+  id: string;
+  lease: string;
 }
 
 /** An idempotency record binding a caller's key to the request it first saw. */
@@ -234,10 +242,18 @@ export interface StorageAdapter {
    * other claimers until `now + leaseMs` unless acked or failed.
    */
   claimOutbox(input: { limit: number; leaseMs: number; now: string }): Promise<OutboxMessage[]>;
-  /** Mark delivered; it is never claimed again. */
-  ackOutbox(id: string): Promise<void>;
-  /** Give a claimed message back, to be claimable again at `retryAt`. `retryAt: null` parks it for good. */
-  failOutbox(id: string, input: { error: string; retryAt: string | null }): Promise<void>;
+  /**
+   * Mark delivered; it is never claimed again. Only the holder of the message's
+   * latest claim can: a stale lease (the message was claimed again after it
+   * lapsed, or was already acked or failed) changes nothing and returns `false`.
+   */
+  ackOutbox(claim: OutboxClaim): Promise<boolean>;
+  /**
+   * Give a claimed message back, to be claimable again at `retryAt`; `retryAt: null`
+   * parks it for good. A stale lease changes nothing and returns `false`;
+   * `NOT_FOUND` for an unknown id.
+   */
+  failOutbox(claim: OutboxClaim, input: { error: string; retryAt: string | null }): Promise<boolean>;
   /** Messages not yet acked, by state: due now or later, leased, parked. */
   outboxStats(now: string): Promise<{ pending: number; leased: number; parked: number }>;
 
