@@ -168,16 +168,38 @@ export function isIdle(ctx: EngineContext, intent: OrderIntent): boolean {
 }
 
 /**
- * Run an intent another call recorded. A live one is run alongside its owner
- * (every effect repeats under its key); an idle one is claimed first, in a
- * version-checked write, so that a cancellation cannot take it over meanwhile.
+ * Run an intent another call recorded. A live one is left to its owner: this
+ * call waits for it to finish (and returns the order as it left it) rather
+ * than run the same effects alongside, where a carrier answering the two
+ * differently could buy two labels. An idle one (stalled, or past its lease)
+ * is claimed in a version-checked write, so that a cancellation cannot take
+ * it over meanwhile, and run.
  */
 export async function joinIntent(ctx: EngineContext, order: Order, intent: OrderIntent, handler: IntentHandler): Promise<Order> {
-  if (!isIdle(ctx, intent)) return runIntent(ctx, order, intent, handler);
-  const claimed: OrderIntent = { ...intent, stalled: false, startedAt: ctx.nowIso() };
-  const next: Order = { ...order, intent: claimed, version: order.version + 1, updatedAt: ctx.nowIso() };
-  await ctx.storage.updateOrder({ order: next, keys: orderKeys(next), tags: orderTags(next) }, order.version);
+  let current = order;
+  let pending: OrderIntent | null = intent;
+  const deadline = Date.now() + waitBudgetMs(ctx, intent);
+  for (let round = 0; pending && pending.id === intent.id && !isIdle(ctx, pending); round++) {
+    if (Date.now() > deadline) throw intentConflict(current, pending);
+    await sleep(Math.min(50, 2 + round * 4));
+    current = await loadOrder(ctx, order.id);
+    pending = pendingIntent(current);
+  }
+  if (!pending || pending.id !== intent.id) return current;
+  const claimed: OrderIntent = { ...pending, stalled: false, startedAt: ctx.nowIso() };
+  const next: Order = { ...current, intent: claimed, version: current.version + 1, updatedAt: ctx.nowIso() };
+  await ctx.storage.updateOrder({ order: next, keys: orderKeys(next), tags: orderTags(next) }, current.version);
   return runIntent(ctx, next, claimed, handler);
+}
+
+// Long enough for every effect of the intent to use its whole retry budget.
+function waitBudgetMs(ctx: EngineContext, intent: OrderIntent): number {
+  const { timeoutMs, retries } = ctx.policy.retry;
+  return 2 * timeoutMs * (retries + 1) * Math.max(1, intent.effects.length) + 1_000;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Mark an intent idle after an unknown outcome, remembering which label purchase went unanswered. Best effort. */
