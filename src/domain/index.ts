@@ -2,6 +2,7 @@
 export * from './address.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './intent.js';
 export * from './inventory.js';
 export * from './location.js';
 export * from './money.js';

@@ -142,7 +142,7 @@ function takeOver(ctx: EngineContext, order: Order): OrderIntent | null {
 }
 
 /** Records the cancellation by what each effect did. */
-export const cancelHandler = registerIntentHandler('cancel', {
+const cancelHandler = registerIntentHandler('cancel', {
   finish(ctx, next, intent, outcomes) {
     const { reason, expired, whole } = intent.data as { reason: string; expired: boolean; whole: boolean };
     const events: DomainEvent[] = [];

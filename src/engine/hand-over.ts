@@ -10,7 +10,7 @@ import { applyShipmentEvent } from '../machines/shipment.js';
 import type { OutboxMessageInput } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { registerIntentHandler } from './intent-registry.js';
-import { type Decision } from './intents.js';
+import type { Decision } from './intents.js';
 import { shipmentValue } from './labels.js';
 import { recordCaptureOf } from './money.js';
 import { notify } from './notifications.js';

@@ -116,15 +116,6 @@ export function applyAuthorization(
   return { events, outbox: notify(ctx, order, 'order.payment_failed', String(order.payment.attempts), { reason: failure.message }) };
 }
 
-/**
- * Authorize a stored order's current attempt and move it on: to
- * processing/backordered, to payment_failed on a decline or fault, or leave it
- * pending when the provider needs action.
- */
-export async function authorizeOrder(ctx: EngineContext, order: Order): Promise<Order> {
-  return recordAuthorization(ctx, order, await requestAuthorization(ctx, order));
-}
-
 /** Record a successful authorization found later (a lookup, a webhook, a sync). */
 export function recordAuthorized(ctx: EngineContext, order: Order, result: PaymentResult): Promise<Order> {
   return recordAuthorization(ctx, order, { kind: 'authorized', result });

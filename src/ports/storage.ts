@@ -113,8 +113,9 @@ export interface ReserveRequest {
   /** When an unpaid hold lapses (ISO), or `null` for no expiry. Ignored when topping up. */
   expiresAt: string | null;
   /**
-   * Makes the call idempotent: a repeated `opId` on the same reservation
-   * returns it unchanged. Reserving into an existing reservation with a new
+   * Makes the call idempotent: a repeated `opId` with the same lines on the same
+   * reservation returns it unchanged; with other lines it is `IDEMPOTENCY_CONFLICT`
+   * and changes nothing (a replay never stands in for another request). Reserving into an existing reservation with a new
    * `opId` adds the lines (a top-up, e.g. when a backorder is filled) and makes
    * it active again; an `expired` reservation cannot be topped up (`INVALID_TRANSITION`).
    */
@@ -222,9 +223,13 @@ export interface StorageAdapter {
    * and changes nothing when any line cannot be held.
    */
   reserve(request: ReserveRequest): Promise<Reservation>;
-  /** Ship held units: on-hand and reserved both fall. Never commits more than is held. */
+  /**
+   * Ship held units: on-hand and reserved both fall. Asking for more than is held is
+   * `INVALID_TRANSITION` (`details.shortages`) and changes nothing; a repeated `opId`
+   * with other lines is `IDEMPOTENCY_CONFLICT`.
+   */
   commitReservation(change: ReservationChange): Promise<Reservation>;
-  /** Give held units back to available. Never releases more than is held. */
+  /** Give held units back to available. More than is held is `INVALID_TRANSITION`; a repeated `opId` with other lines is `IDEMPOTENCY_CONFLICT`. */
   releaseReservation(change: ReservationChange): Promise<Reservation>;
   /** Set or clear (`null`) an active reservation's expiry. */
   setReservationExpiry(reservationId: string, expiresAt: string | null): Promise<Reservation>;
