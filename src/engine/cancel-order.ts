@@ -38,7 +38,8 @@ export async function cancelOrder(ctx: EngineContext, orderId: string, raw: { re
 
 /** Shared by cancel and reservation expiry: undo everything not yet shipped. */
 export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: string, expired = false): Promise<Order> {
-  let lost: Order['payment'] | null = null;
+  // The expiry sweep passes the money it found at the provider on the order it hands over.
+  let lost: Order['payment'] | null = expired && ['authorized', 'captured', 'requires_action'].includes(order.payment.status) ? order.payment : null;
   if (!hasShipped(order) && !expired) {
     // An authorization whose answer was lost is still money held: find it so it is
     // voided. (The expiry sweep has looked it up already, without failing the sweep.)
