@@ -180,3 +180,33 @@ describe('money is recorded by what each operation did', () => {
     expect(order.returns.map((r) => r.refund?.amount)).toEqual([1000, 1000]);
   });
 });
+
+describe('a crash between the effects and their record', () => {
+  it('leaves a pending intent that the sweep finishes once the lease has passed, by the same keys', async () => {
+    const shop = await pickedShop();
+    await shop.ff.fulfillment.confirmPick(shop.shipmentId, { lines: [{ sku: 'MUG', quantity: 2 }] });
+    await shop.ff.fulfillment.pack(shop.shipmentId);
+    // The process "dies" when it writes the hand-over's outcome: the capture and the commit happened.
+    const storage = shop.storage;
+    const update = storage.updateOrder.bind(storage);
+    let writes = 0;
+    storage.updateOrder = async (write, expected) => {
+      if (write.order.intent === null && write.order.shipments[0]?.status === 'shipped' && writes++ === 0) throw new Error('process killed');
+      return update(write, expected);
+    };
+    await expect(shop.ff.fulfillment.ship(shop.shipmentId)).rejects.toThrow('process killed');
+    const crashed = await reload(shop.ff, shop.order.id);
+    expect(crashed.intent?.command).toBe('handOver');
+    expect(shipmentOf(crashed).status).toBe('label_purchased');
+    expect((await shop.ff.orders.list({ limit: 10 })).items).toHaveLength(1);
+    // Within the lease the sweep leaves it to its owner; after it, the sweep runs it to its end.
+    expect((await shop.ff.sweep()).resumed).toBe(0);
+    shop.clock.advance(2 * 60_000);
+    expect((await shop.ff.sweep()).resumed).toBe(1);
+    const healed = await reload(shop.ff, shop.order.id);
+    expect(healed).toMatchObject({ status: 'shipped', intent: null, payment: { captured: 2000 } });
+    expect(shop.payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+    expect(await shop.ff.inventory.level('MUG')).toMatchObject({ onHand: 3, reserved: 0 });
+    expect((await shop.ff.inventory.ledger('MUG')).filter((m) => m.type === 'committed')).toHaveLength(1);
+  });
+});

@@ -16,8 +16,11 @@ function suite(store: () => RaceStore | null) {
   }
 }
 
+// RACE_TRIALS=200 runs a deeper sweep on memory (the SQL stores keep their modest counts).
+const MEMORY_TRIALS = Number(process.env.RACE_TRIALS ?? 25);
+
 describe('same-order races on memory', () => {
-  suite(() => memoryStore(25));
+  suite(() => memoryStore(MEMORY_TRIALS));
 });
 
 describe('same-order races on PGlite', () => {
