@@ -13,6 +13,8 @@ export interface IntentWrite {
   events?: DomainEvent[];
   outbox?: OutboxMessageInput[];
   reservationExpiry?: OrderChange['reservationExpiry'];
+  /** The intent the command continues with, recorded in the same write and run by the same runner (a label, then its hand-over). */
+  next?: OrderIntent | null;
 }
 
 /** How one command completes its intent. */

@@ -154,12 +154,18 @@ export async function runIntent(ctx: EngineContext, order: Order, intent: OrderI
       throw err;
     }
   }
-  return mutateOrder(ctx, order.id, (current) => {
+  let next: OrderIntent | null = null;
+  const finished = await mutateOrder(ctx, order.id, (current) => {
+    next = null;
     if (current.intent?.id !== intent.id) return null; // finished by a joined call or the sweep
-    const write = handler.finish(ctx, current, intent, outcomes);
-    current.intent = null;
+    const { next: continuation, ...write } = handler.finish(ctx, current, intent, outcomes);
+    next = continuation ?? null;
+    current.intent = next;
     return { order: current, ...write };
   });
+  // The continuation was recorded by this runner's write: this runner runs it.
+  const continuation = next as OrderIntent | null;
+  return continuation ? runIntent(ctx, finished, continuation, intentHandler(continuation.command)) : finished;
 }
 
 /** Whether nobody is running an intent: it stopped on an unknown outcome, or its lease lapsed. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FulfillmentError, parseInput } from '../domain/errors.js';
 import { heldQuantity } from '../domain/inventory.js';
+import type { OrderIntent } from '../domain/intent.js';
 import type { Order } from '../domain/order.js';
 import type { Rate, Shipment } from '../domain/shipment.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
@@ -85,7 +86,18 @@ const labelHandler = registerIntentHandler('label', {
       trackingNumber: label.trackingNumber,
       cost: label.cost,
     });
-    return { events: [event] };
+    // ship() goes on to hand the parcel over: that intent is recorded in this same write.
+    let handOver: Decision | null = null;
+    try {
+      handOver = decideHandOver(ctx, order, s.id, false);
+    } catch {
+      // Not ready to leave (cannot happen while the label intent holds the order): ship() decides again.
+    }
+    const next: OrderIntent | null =
+      handOver?.kind === 'intent' && handOver.effects.length > 0
+        ? { id: ctx.id('int'), command: 'handOver', target: s.id, fingerprint: handOver.fingerprint, effects: handOver.effects, data: {}, startedAt: ctx.nowIso() }
+        : null;
+    return { events: [event], next };
   },
 });
 
