@@ -3,7 +3,7 @@
 // Of a stream only the oldest live message is queued; its successor joins the
 // queue when it is acked or parked.
 import { FulfillmentError } from '../domain/errors.js';
-import type { OutboxMessage, OutboxMessageInput, OutboxTopic } from '../ports/storage.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OutboxTopic } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
 import { MinHeap } from './memory-min-heap.js';
 
@@ -132,51 +132,47 @@ export class MemoryOutbox {
     return claimed.map(outboxView);
   }
 
-  /** Remove a message for good; unknown ids (already acked) are ignored. */
-  ack(id: string): void {
-    const message = this.messages.get(id);
-    if (message === undefined) return;
-    if (message.state === 'parked') this.parked--;
-    else this.leaveStream(message);
+  /** Remove a message for good, when `claim` is its latest lease; otherwise (already acked, claimed again) change nothing. */
+  ack(claim: OutboxClaim): boolean {
+    const message = this.current(claim);
+    if (message === undefined) return false;
+    const id = message.id;
+    this.leaveStream(message);
     this.leased.delete(id);
     this.messages.delete(id);
+    return true;
+  }
+
+  private current(claim: OutboxClaim): StoredMessage | undefined {
+    if (claim === null || typeof claim !== 'object') throw invalidCall('An outbox ack or failure needs the claim { id, lease }');
+    const message = this.messages.get(claim.id);
+    if (message === undefined || message.state !== 'leased' || leaseOf(message) !== claim.lease) return undefined;
+    return message;
   }
 
   /** Record a failed delivery; requeue at `retryAt` or park when it is `null`. */
-  fail(id: string, input: { error: string; retryAt: string | null }): void {
-    const message = this.messages.get(id);
-    if (message === undefined) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+  fail(claim: OutboxClaim, input: { error: string; retryAt: string | null }): boolean {
     const retryAt = input.retryAt === null ? null : instantMillis(input.retryAt, 'retryAt');
+    const message = this.current(claim);
+    if (message === undefined) {
+      if (!this.messages.has(claim.id)) throw new FulfillmentError('NOT_FOUND', `Outbox message ${claim.id} not found`, { details: { id: claim.id } });
+      return false;
+    }
+    const id = message.id;
     this.leased.delete(id);
     message.lastError = String(input.error);
     message.generation++;
     if (retryAt === null) {
-      if (message.state !== 'parked') {
-        this.parked++;
-        this.leaveStream(message);
-      }
+      this.parked++;
+      this.leaveStream(message);
       message.state = 'parked';
-      return;
-    }
-    if (message.state === 'parked') {
-      // Back from parked: it rejoins its stream behind the live messages.
-      this.parked--;
-      if (message.stream !== null) {
-        const live = this.streams.get(message.stream);
-        if (live !== undefined) {
-          live.push(message.id);
-          message.state = 'ready';
-          message.availableAt = input.retryAt as string;
-          message.visibleAt = retryAt;
-          return;
-        }
-        this.streams.set(message.stream, [message.id]);
-      }
+      return true;
     }
     message.state = 'ready';
     message.availableAt = input.retryAt as string;
     message.visibleAt = retryAt;
     this.enqueue(message);
+    return true;
   }
 
   /** Unacked messages by state at `now`; O(leased), not O(messages). */
@@ -230,5 +226,11 @@ function outboxView(message: StoredMessage): OutboxMessage {
     availableAt: message.availableAt,
     createdAt: message.createdAt,
     lastError: message.lastError,
+    lease: leaseOf(message),
   };
+}
+
+// Each claim counts an attempt, so the count names the claim.
+function leaseOf(message: StoredMessage): string {
+  return String(message.attempts);
 }

@@ -332,6 +332,11 @@ export function ensureStockRow(s: string, sku: string, locationId: string): SqlP
   };
 }
 
+/** Whether a stock movement with this id exists (an idempotent receipt or adjustment already applied). */
+export function movementExists(s: string, id: string): SqlPlan {
+  return { text: `SELECT 1 AS found FROM ${s}.stock_movements WHERE id = $1`, values: [id] };
+}
+
 /** Add received stock (creating the row) and its ledger row in one statement; returns the level. */
 export function receiveStock(
   s: string,
@@ -550,19 +555,27 @@ export function claimOutbox(s: string, c: { limit: number; leaseMs: number; now:
   };
 }
 
-/** Mark a message delivered. */
-export function ackOutbox(s: string, id: string): SqlPlan {
-  return { text: `UPDATE ${s}.outbox SET acked = true, lease_until = NULL WHERE seq = $1::bigint`, values: [id] };
+// A claim is current while the message is leased (lease_until set) under the attempt that claimed it.
+const CURRENT_CLAIM = 'seq = $1::bigint AND attempts = $2 AND NOT acked AND lease_until IS NOT NULL';
+
+/** Mark a message delivered, if the claim is its latest. Returns its id when it was. */
+export function ackOutbox(s: string, id: string, attempts: number): SqlPlan {
+  return { text: `UPDATE ${s}.outbox SET acked = true, lease_until = NULL WHERE ${CURRENT_CLAIM} RETURNING seq`, values: [id, attempts] };
 }
 
-/** Return a message for a retry at `retryAt`, or park it (`retryAt` null). Returns its id when found. */
-export function failOutbox(s: string, id: string, error: string, retryAt: string | null): SqlPlan {
+/** Return a message for a retry at `retryAt`, or park it (`retryAt` null), if the claim is its latest. Returns its id when it was. */
+export function failOutbox(s: string, id: string, attempts: number, error: string, retryAt: string | null): SqlPlan {
   return {
-    text: `UPDATE ${s}.outbox SET last_error = $2, lease_until = NULL, parked = ($3::text IS NULL),
-        available_at = coalesce($3::text, available_at), available_ts = coalesce($3::text::timestamptz, available_ts)
-      WHERE seq = $1::bigint AND NOT acked RETURNING seq`,
-    values: [id, error, retryAt],
+    text: `UPDATE ${s}.outbox SET last_error = $3, lease_until = NULL, parked = ($4::text IS NULL),
+        available_at = coalesce($4::text, available_at), available_ts = coalesce($4::text::timestamptz, available_ts)
+      WHERE ${CURRENT_CLAIM} RETURNING seq`,
+    values: [id, attempts, error, retryAt],
   };
+}
+
+/** Whether an outbox message exists (acked or not). */
+export function outboxExists(s: string, id: string): SqlPlan {
+  return { text: `SELECT 1 AS found FROM ${s}.outbox WHERE seq = $1::bigint`, values: [id] };
 }
 
 /** Counts of unacked messages by state at `now`. */

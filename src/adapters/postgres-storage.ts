@@ -7,10 +7,10 @@ import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel, StockMovement } from '../domain/inventory.js';
 import type { Order } from '../domain/order.js';
 import { ORDER_STATUSES } from '../domain/status.js';
-import type { OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
-import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, prepareReserve, reserveBatch } from './postgres-inventory.js';
+import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';
 import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -287,8 +287,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         const type = input.movement ?? 'received';
         if (type !== 'received' && type !== 'returned') throw invalidCall(`Unknown receive movement ${String(type)}`);
         if (input.bin !== undefined) requireText(input.bin, 'bin');
+        if (input.opId !== undefined) requireText(input.opId, 'opId');
         const movement = {
-          id: ctx.createId(),
+          id: input.opId === undefined ? ctx.createId() : opMovementId(input.opId),
           sku: input.sku,
           locationId: input.locationId,
           type,
@@ -299,10 +300,15 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
           reason: input.reason ?? null,
           at: input.at,
         };
-        const rows = await driver.query<plans.StockRow>(
-          plans.receiveStock(s, { sku: input.sku, locationId: input.locationId, quantity: input.quantity, bin: input.bin ?? null, movement }),
-        );
-        return { levels: rows.map(levelFromRow) };
+        const plan = plans.receiveStock(s, { sku: input.sku, locationId: input.locationId, quantity: input.quantity, bin: input.bin ?? null, movement });
+        if (input.opId === undefined) return { levels: (await driver.query<plans.StockRow>(plan)).map(levelFromRow) };
+        // Idempotent receipt: under the row lock, a repeat finds the first one's movement.
+        return retryingTransaction(driver, async (tx) => {
+          await tx.query(plans.ensureStockRow(s, input.sku, input.locationId));
+          const locked = await tx.query<plans.StockRow>(plans.lockStock(s, [{ sku: input.sku, locationId: input.locationId }]));
+          if ((await tx.query(plans.movementExists(s, movement.id))).length > 0) return { levels: locked.map(levelFromRow) };
+          return { levels: (await tx.query<plans.StockRow>(plan)).map(levelFromRow) };
+        });
       }),
 
     adjust: (input) =>
@@ -420,16 +426,22 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         return rows.map(_messageFromRow);
       }),
 
-    ackOutbox: (id) =>
+    ackOutbox: (claim) =>
       guard('ackOutbox', async () => {
-        if (_isOutboxId(id)) await driver.query(plans.ackOutbox(s, id));
+        const { id, attempts } = _claimOf(claim);
+        if (!_isOutboxId(id) || attempts === null) return false;
+        return (await driver.query(plans.ackOutbox(s, id, attempts))).length > 0;
       }),
 
-    failOutbox: (id, input) =>
+    failOutbox: (claim, input) =>
       guard('failOutbox', async () => {
         if (input.retryAt !== null) instantMillis(input.retryAt, 'retryAt');
-        const rows = _isOutboxId(id) ? await driver.query(plans.failOutbox(s, id, String(input.error), input.retryAt)) : [];
-        if (rows.length === 0) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+        const { id, attempts } = _claimOf(claim);
+        const rows = _isOutboxId(id) && attempts !== null ? await driver.query(plans.failOutbox(s, id, attempts, String(input.error), input.retryAt)) : [];
+        if (rows.length > 0) return true;
+        const exists = _isOutboxId(id) && (await driver.query(plans.outboxExists(s, id))).length > 0;
+        if (!exists) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+        return false;
       }),
 
     outboxStats: (now) =>
@@ -601,6 +613,13 @@ function _isOutboxId(id: string): boolean {
   return typeof id === 'string' && /^[0-9]{1,18}$/.test(id);
 }
 
+// A lease token is the attempt count of the claim that handed it out.
+function _claimOf(claim: OutboxClaim): { id: string; attempts: number | null } {
+  if (claim === null || typeof claim !== 'object') throw invalidCall('An outbox ack or failure needs the claim { id, lease }');
+  const attempts = typeof claim.lease === 'string' && /^[0-9]{1,9}$/.test(claim.lease) ? Number(claim.lease) : null;
+  return { id: claim.id, attempts };
+}
+
 function _messageFromRow(row: plans.OutboxRow): OutboxMessage {
   return {
     id: row.id,
@@ -612,6 +631,7 @@ function _messageFromRow(row: plans.OutboxRow): OutboxMessage {
     availableAt: row.available_at,
     createdAt: row.created_at,
     lastError: row.last_error,
+    lease: String(row.attempts),
   };
 }
 

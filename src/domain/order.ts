@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { addressSchema, coordinatesSchema } from './address.js';
 import { skuSchema } from './inventory.js';
+import { orderIntentSchema } from './intent.js';
 import { MAX_MONEY_AMOUNT } from './limits.js';
 import { currencySchema, moneySchema } from './money.js';
 import { paymentInputSchema, paymentRecordSchema } from './payment.js';
@@ -210,6 +211,8 @@ export const orderSchema = z.object({
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
   machine: machineStateSchema,
+  /** The effects a command is running on this order, recorded before the first of them; absent or `null` when none. */
+  intent: orderIntentSchema.nullable().optional(),
 });
 /** The order record. */
 export type Order = z.infer<typeof orderSchema>;

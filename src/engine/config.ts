@@ -51,6 +51,11 @@ export interface FulfillmentPolicy {
   /** Minimum clock time between automatic maintenance sweeps run by commands. @defaultValue 60000 */
   sweepIntervalMs: number;
   /**
+   * Clock time after which `sweep()` resumes a command's pending intent (its
+   * effects run again under their keys, so resuming a live one repeats nothing). @defaultValue 60000
+   */
+  intentLeaseMs: number;
+  /**
    * How long (real milliseconds) a stock-level read may steer the allocation of
    * later placements in this process. Refusals and backorders always re-read;
    * a reservation that finds it stale re-reads. `0` reads every time. @defaultValue 500
@@ -134,6 +139,7 @@ export const defaultPolicy: FulfillmentPolicy = {
   notificationChannel: 'email',
   outboxMaxAttempts: 8,
   sweepIntervalMs: 60_000,
+  intentLeaseMs: 60_000,
   levelsCacheMs: 500,
   trackingClockSkewMs: 3_600_000,
 };

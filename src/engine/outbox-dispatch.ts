@@ -63,13 +63,13 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
       const payload = message.payload as NotificationPayload;
       const notifier = ctx.notifiers.find((n) => n.id === payload.notifierId);
       if (!notifier) {
-        await ctx.storage.failOutbox(message.id, { error: `notifier ${payload.notifierId} is not configured`, retryAt: null });
+        await ctx.storage.failOutbox(message, { error: `notifier ${payload.notifierId} is not configured`, retryAt: null });
         result.parked++;
         return;
       }
       await callAdapter(`${notifier.id}.send`, { ...ctx.policy.retry, retries: 0 }, () => notifier.send(payload.notification));
     }
-    await ctx.storage.ackOutbox(message.id);
+    await ctx.storage.ackOutbox(message);
     result.delivered++;
     report(ctx, message, 'delivered');
   } catch (err) {
@@ -79,12 +79,12 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
     const forRelay = message.topic === 'relay' || (message.topic === 'event' && ctx.relay !== null);
     const exhausted = !forRelay && message.attempts >= ctx.policy.outboxMaxAttempts;
     if (permanent || exhausted) {
-      await ctx.storage.failOutbox(message.id, { error, retryAt: null });
+      await ctx.storage.failOutbox(message, { error, retryAt: null });
       result.parked++;
       report(ctx, message, 'parked');
     } else {
       const retryAt = new Date(ctx.clock.now().getTime() + backoffMs(1000, message.attempts)).toISOString();
-      await ctx.storage.failOutbox(message.id, { error, retryAt });
+      await ctx.storage.failOutbox(message, { error, retryAt });
       result.retrying++;
       report(ctx, message, 'retrying');
     }

@@ -76,17 +76,37 @@ export const outboxChecks: StorageCheck[] = [
   storageCheck('ackOutbox: an acked message is never claimed again', async (context) => {
     const { storage, at } = context;
     const message = await appendAndClaim(context);
-    await storage.ackOutbox(message.id);
-    await storage.ackOutbox(message.id);
+    await storage.ackOutbox(message);
+    await storage.ackOutbox(message);
     expect(await claimMine(storage, { now: at(365 * 86_400_000), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
     await storage.appendOutbox([{ topic: 'notification', key: message.key, payload: { duplicate: true } }], at(1));
     expect(await claimMine(storage, { now: at(365 * 86_400_000), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
   }),
 
+  storageCheck('ackOutbox and failOutbox: a lapsed lease claimed again by another dispatcher changes nothing', async (context) => {
+    const { storage, at } = context;
+    const stale = await appendAndClaim(context);
+    // The first lease lapses and a second dispatcher claims the message.
+    const [fresh] = await claimMine(storage, { now: at(LEASE + 1), leaseMs: LEASE, mine: only(stale.key) });
+    expect(fresh).toMatchObject({ id: stale.id, attempts: 2 });
+    expect(fresh?.lease).not.toBe(stale.lease);
+    expect(await storage.failOutbox(stale, { error: 'late failure', retryAt: null })).toBe(false);
+    expect(await storage.ackOutbox(stale)).toBe(false);
+    expect((await storage.outboxStats(at(LEASE + 2))).parked).toBe(0);
+    // The current holder still owns it.
+    expect(await storage.failOutbox(fresh as OutboxMessage, { error: 'SMTP 451', retryAt: at(LEASE + 10) })).toBe(true);
+    const [third] = await claimMine(storage, { now: at(LEASE + 10), leaseMs: LEASE, mine: only(stale.key) });
+    expect(third).toMatchObject({ id: stale.id, attempts: 3, lastError: 'SMTP 451' });
+    expect(await storage.ackOutbox(fresh as OutboxMessage)).toBe(false);
+    expect(await storage.ackOutbox(third as OutboxMessage)).toBe(true);
+    expect(await storage.ackOutbox(third as OutboxMessage)).toBe(false);
+    expect(await claimMine(storage, { now: at(10 * LEASE), leaseMs: LEASE, mine: only(stale.key) })).toEqual([]);
+  }),
+
   storageCheck('failOutbox: claimable again at retryAt with the error recorded', async (context) => {
     const { storage, at } = context;
     const message = await appendAndClaim(context);
-    await storage.failOutbox(message.id, { error: 'SMTP 451', retryAt: at(5000) });
+    await storage.failOutbox(message, { error: 'SMTP 451', retryAt: at(5000) });
     expect(await claimMine(storage, { now: at(4999), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
     const [retried] = await claimMine(storage, { now: at(5000), leaseMs: LEASE, mine: only(message.key) });
     expect(retried).toMatchObject({ id: message.id, attempts: 2, lastError: 'SMTP 451' });
@@ -96,7 +116,7 @@ export const outboxChecks: StorageCheck[] = [
     const { storage, at } = context;
     const message = await appendAndClaim(context);
     const before = await storage.outboxStats(at(1));
-    await storage.failOutbox(message.id, { error: 'invalid address', retryAt: null });
+    await storage.failOutbox(message, { error: 'invalid address', retryAt: null });
     expect(await claimMine(storage, { now: at(10 * 365 * 86_400_000), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
     const after = await storage.outboxStats(at(1));
     expect(after.parked).toBe(before.parked + 1);
@@ -115,8 +135,8 @@ export const outboxChecks: StorageCheck[] = [
     expect(s2.leased - s1.leased).toBeGreaterThanOrEqual(3);
     expect(s2.pending + s2.leased + s2.parked).toBe(s1.pending + s1.leased + s1.parked);
     const [parked, ...delivered] = mine as [OutboxMessage, ...OutboxMessage[]];
-    await storage.failOutbox(parked.id, { error: 'gone', retryAt: null });
-    for (const m of delivered) await storage.ackOutbox(m.id);
+    await storage.failOutbox(parked, { error: 'gone', retryAt: null });
+    for (const m of delivered) await storage.ackOutbox(m);
     const s3 = await storage.outboxStats(at());
     expect(s3).toEqual({ pending: s2.pending, leased: s2.leased - 3, parked: s2.parked + 1 });
   }),
@@ -167,15 +187,15 @@ export const outboxChecks: StorageCheck[] = [
     // The head is leased: its successors wait, even after a retry puts the head back.
     expect(await claimMine(storage, { now: at(20), leaseMs: LEASE, mine })).toEqual([]);
     const head = first.find((m) => m.key === keys[0]) as OutboxMessage;
-    await storage.failOutbox(head.id, { error: 'broker down', retryAt: at(1_000) });
+    await storage.failOutbox(head, { error: 'broker down', retryAt: at(1_000) });
     expect(await claimMine(storage, { now: at(30), leaseMs: LEASE, mine })).toEqual([]);
     const [retried] = await claimMine(storage, { now: at(1_000), leaseMs: LEASE, mine });
     expect(retried).toMatchObject({ key: keys[0], attempts: 2 });
-    await storage.ackOutbox(head.id);
+    await storage.ackOutbox(retried as OutboxMessage);
     const [second] = await claimMine(storage, { now: at(1_001), leaseMs: LEASE, mine });
     expect(second?.key).toBe(keys[1]);
     // A parked message gives the stream up to the next one.
-    await storage.failOutbox((second as OutboxMessage).id, { error: 'rejected', retryAt: null });
+    await storage.failOutbox(second as OutboxMessage, { error: 'rejected', retryAt: null });
     const [third] = await claimMine(storage, { now: at(1_002), leaseMs: LEASE, mine });
     expect(third).toMatchObject({ key: keys[2], payload: 2 });
   }),

@@ -165,12 +165,15 @@ describe('holds', () => {
     expect(held.status).toBe('on_hold');
     expect(held.hold?.reason).toBe('address check');
     const shipmentId = held.shipments[0]!.id;
-    await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 1 }] });
-    await ff.fulfillment.pack(shipmentId);
+    // Nothing of a held order is picked, packed or shipped.
+    await expectCode(ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 1 }] }), 'INVALID_TRANSITION');
+    await expectCode(ff.fulfillment.pack(shipmentId), 'INVALID_TRANSITION');
     await expectCode(ff.fulfillment.ship(shipmentId), 'INVALID_TRANSITION');
     const released = await ff.orders.releaseHold(order.id);
     expect(released.status).toBe('processing');
     expect(released.hold).toBeNull();
+    await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 1 }] });
+    await ff.fulfillment.pack(shipmentId);
     expect((await ff.fulfillment.ship(shipmentId)).shipment.status).toBe('shipped');
   });
 

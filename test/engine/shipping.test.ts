@@ -159,11 +159,17 @@ describe('shipping once', () => {
   });
 
   it('concurrent ship calls buy one label and capture once', async () => {
-    const { ff, shipmentId, carrier, payments } = await packedShop();
+    const { ff, shipmentId, order, carrier, payments } = await packedShop();
     const outcomes = await Promise.allSettled([ff.fulfillment.ship(shipmentId), ff.fulfillment.ship(shipmentId)]);
-    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+    // The second joins the first at its intent and returns the same shipment.
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(carrier.labels()).toHaveLength(1);
     expect(payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+    // The label the order keeps is live at the carrier, not voided by the loser.
+    const stored = shipmentOf(await reload(ff, order.id));
+    expect(stored.status).toBe('shipped');
+    expect(stored.label?.trackingNumber).toBe(carrier.labels()[0]?.trackingNumber);
+    expect(carrier.schedule(stored.label?.trackingNumber ?? '').map((e) => e.status)).not.toContain('cancelled');
   });
 
   it('a capture failure after the label leaves label_purchased; a retry resumes without a second label or capture', async () => {
