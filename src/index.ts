@@ -17,6 +17,9 @@ export type { DispatchOptions, DispatchResult } from './engine/outbox-dispatch.j
 export type { SweepResult } from './engine/maintenance.js';
 export type { ReconcileDiscrepancy } from './engine/inventory-commands.js';
 
+// ---- input limits -------------------------------------------------------------
+export { MAX_ID_LENGTH, MAX_LENGTH_VALUE, MAX_MONEY_AMOUNT, MAX_STOCK_UNITS, MAX_WEIGHT_VALUE, findUnstorableText } from './domain/limits.js';
+
 // ---- errors -------------------------------------------------------------------
 export { CarrierError, ERROR_CODES, FulfillmentError, isFulfillmentError } from './domain/errors.js';
 export type {
@@ -123,8 +126,10 @@ export type {
   IdempotencyRecord,
   ListOrdersQuery,
   OrderWrite,
+  OutboxClaim,
   OutboxMessage,
   OutboxMessageInput,
+  OutboxTopic,
   Page,
   ReservationChange,
   ReserveRequest,
@@ -133,6 +138,8 @@ export type {
   StorageAdapter,
   StorageCapabilities,
 } from './ports/storage.js';
+export type { EventRelay } from './ports/relay.js';
+export type { AdapterCallInfo, Instrumentation, OutboxDeliveryInfo, TelemetryAttributes } from './ports/instrumentation.js';
 
 // ---- machines -----------------------------------------------------------------
 export {
