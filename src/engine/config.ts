@@ -168,6 +168,8 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set<keyof FulfillmentConfig>([
   'carriers',
   'payments',
   'notifier',
+  'relay',
+  'instrumentation',
   'boxes',
   'policy',
   'clock',

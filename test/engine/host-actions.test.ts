@@ -1,0 +1,209 @@
+// Host actions given through orderMachine.provide({ actions }) run after the
+// write that took the transition, at least once, from the outbox, in addition
+// to the engine's own effects.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { createFulfillment, type HostActionArgs, hostAction } from '../../src/index.js';
+import { orderMachine } from '../../src/machines/order.js';
+import type { OutboxDeliveryInfo } from '../../src/ports/instrumentation.js';
+import type { StorageAdapter } from '../../src/ports/storage.js';
+import { fakeClock } from '../../src/testing/fake-clock.js';
+import { openPglite, type TestDatabase } from '../helpers/database.js';
+import { EAST, makeShop, orderFor, stock } from '../helpers/shop.js';
+
+function recorder() {
+  const calls: HostActionArgs[] = [];
+  const machine = orderMachine.provide({
+    actions: {
+      startFulfillment: hostAction((args) => {
+        calls.push(args);
+      }),
+      pauseFulfillment: hostAction((args) => {
+        calls.push(args);
+      }),
+    },
+  });
+  return { calls, machine };
+}
+
+async function outboxTopics(storage: StorageAdapter, now: string): Promise<string[]> {
+  const all = await storage.claimOutbox({ limit: 1000, leaseMs: 1, now });
+  return all.map((m) => m.topic);
+}
+
+describe('host actions', () => {
+  it('run once per transition under normal dispatch, with the event and the order, and the engine still acts', async () => {
+    const { calls, machine } = recorder();
+    const shop = makeShop({ orderMachine: machine });
+    await stock(shop.ff, 'east', { MUG: 5 });
+    const order = await shop.ff.orders.place(orderFor({ MUG: 2 }));
+    // Nothing runs before dispatch: the action waits in the outbox of the placing write.
+    expect(calls).toEqual([]);
+    expect(order.status).toBe('processing');
+    expect(await shop.ff.inventory.level('MUG')).toMatchObject({ reserved: 2 });
+    await shop.ff.orders.hold(order.id, { reason: 'address check' });
+    await shop.ff.outbox.dispatch();
+    await shop.ff.outbox.dispatch();
+    expect(calls.map((c) => [c.action, c.event.type, c.orderId])).toEqual([
+      ['startFulfillment', 'PAYMENT_AUTHORIZED', order.id],
+      ['pauseFulfillment', 'HOLD', order.id],
+    ]);
+    const [placed, held] = calls as [HostActionArgs, HostActionArgs];
+    expect(placed.version).toBe(1);
+    expect(placed.event).toEqual({ type: 'PAYMENT_AUTHORIZED', backordered: false });
+    expect(held.event).toEqual({ type: 'HOLD', reason: 'address check' });
+    expect(held.context).toMatchObject({ holdReason: 'address check' });
+    expect(held.version).toBe(2);
+    expect(held.order).toMatchObject({ id: order.id, status: 'on_hold' });
+  });
+
+  it('writes no outbox message for them when none are provided', async () => {
+    for (const machine of [undefined, orderMachine.provide({ guards: { canProcess: () => true } })]) {
+      const shop = makeShop(machine ? { orderMachine: machine } : {});
+      await stock(shop.ff, 'east', { MUG: 5 });
+      const order = await shop.ff.orders.place(orderFor({ MUG: 2 }));
+      await shop.ff.orders.hold(order.id, { reason: 'x' });
+      await shop.ff.orders.releaseHold(order.id);
+      const topics = await outboxTopics(shop.storage, shop.clock.now().toISOString());
+      expect(topics.length).toBeGreaterThan(0);
+      expect(topics).not.toContain('action');
+    }
+  });
+
+  it('run again after a crash before the ack: at least once', async () => {
+    const { calls, machine } = recorder();
+    const clock = fakeClock('2026-03-02T09:00:00.000Z');
+    const inner = memoryStorage();
+    let crash = true;
+    const storage: StorageAdapter = Object.create(inner);
+    // The process "dies" between running the action and recording it.
+    storage.ackOutbox = async (claim) => {
+      if (crash) throw new Error('process died');
+      return inner.ackOutbox(claim);
+    };
+    storage.failOutbox = async (claim, input) => {
+      if (crash) throw new Error('process died');
+      return inner.failOutbox(claim, input);
+    };
+    const ff = createFulfillment({ storage, clock, locations: [EAST], carriers: [sandboxCarrier({ clock })], payments: sandboxPayment({ clock }), orderMachine: machine });
+    await stock(ff, 'east', { MUG: 5 });
+    const order = await ff.orders.place(orderFor({ MUG: 1 }));
+    await expect(ff.outbox.dispatch({ leaseMs: 1000 })).rejects.toThrow('process died');
+    expect(calls).toHaveLength(1);
+    crash = false;
+    // Within the dead dispatcher's lease nobody takes it; after it, the action runs again.
+    await ff.outbox.dispatch();
+    expect(calls).toHaveLength(1);
+    clock.advance(1001);
+    await ff.outbox.dispatch();
+    expect(calls.map((c) => [c.action, c.event.type, c.orderId, c.version])).toEqual([
+      ['startFulfillment', 'PAYMENT_AUTHORIZED', order.id, 1],
+      ['startFulfillment', 'PAYMENT_AUTHORIZED', order.id, 1],
+    ]);
+    await ff.outbox.dispatch();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a throw is retried with backoff and parks after policy.outboxMaxAttempts, reported to instrumentation', async () => {
+    const clock = fakeClock('2026-03-02T09:00:00.000Z');
+    let runs = 0;
+    const deliveries: OutboxDeliveryInfo[] = [];
+    const machine = orderMachine.provide({
+      actions: {
+        startFulfillment: hostAction(async () => {
+          runs++;
+          throw new Error('warehouse API down');
+        }),
+      },
+    });
+    const shop = makeShop({
+      clock,
+      orderMachine: machine,
+      policy: { outboxMaxAttempts: 3, retry: { timeoutMs: 200, retries: 2, baseDelayMs: 1 } },
+      instrumentation: {
+        command: (_name, _attributes, run) => run(),
+        adapterCall: (_info, run) => run(),
+        outboxDelivery: (info) => {
+          if (info.topic === 'action') deliveries.push(info);
+        },
+      },
+    });
+    await stock(shop.ff, 'east', { MUG: 5 });
+    await shop.ff.orders.place(orderFor({ MUG: 1 }));
+    for (let i = 0; i < 5; i++) {
+      await shop.ff.outbox.dispatch();
+      clock.advance(60_000);
+    }
+    expect(runs).toBe(3);
+    expect(deliveries.map((d) => [d.outcome, d.attempts])).toEqual([
+      ['retrying', 1],
+      ['retrying', 2],
+      ['parked', 3],
+    ]);
+    expect(await shop.ff.outbox.stats()).toMatchObject({ parked: 1 });
+  });
+
+  it('an unknown action name, or a replacement of the machine’s own bookkeeping, is CONFIGURATION_ERROR', () => {
+    const unknown = orderMachine.provide({ actions: { shipFaster: () => {} } as never });
+    expect(() => createFulfillment({ locations: [EAST], orderMachine: unknown })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_ERROR', details: expect.objectContaining({ unknown: ['shipFaster'] }) }),
+    );
+    const bookkeeping = orderMachine.provide({ actions: { recordHold: () => {} } });
+    expect(() => createFulfillment({ locations: [EAST], orderMachine: bookkeeping })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_ERROR', details: { actions: ['recordHold'] } }),
+    );
+    expect(() => createFulfillment({ locations: [EAST], orderMachine: recorder().machine })).not.toThrow();
+  });
+
+  it('an action the dispatching engine does not provide parks instead of being dropped', async () => {
+    const { machine } = recorder();
+    const shop = makeShop({ orderMachine: machine });
+    await stock(shop.ff, 'east', { MUG: 5 });
+    await shop.ff.orders.place(orderFor({ MUG: 1 }));
+    const plain = createFulfillment({ storage: shop.storage, clock: shop.clock, locations: [EAST], notifier: shop.notifier });
+    const result = await plain.outbox.dispatch();
+    expect(result.parked).toBe(1);
+  });
+});
+
+describe.each(['memory', 'pglite'] as const)('two engine instances dispatching on one %s store', (kind) => {
+  let db: TestDatabase | null = null;
+  beforeAll(async () => {
+    if (kind === 'pglite') db = await openPglite();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('run each host action once when acks succeed', async () => {
+    const clock = fakeClock('2026-03-02T09:00:00.000Z');
+    let storages: [StorageAdapter, StorageAdapter];
+    if (db) {
+      const schema = db.schema();
+      const a = postgresStorage({ client: db.client, schema });
+      await a.migrate();
+      const b = postgresStorage({ client: db.client, schema });
+      storages = [a, b];
+    } else {
+      const shared = memoryStorage();
+      storages = [shared, shared];
+    }
+    const { calls, machine } = recorder();
+    const payments = sandboxPayment({ clock });
+    const engines = storages.map((storage) =>
+      createFulfillment({ storage, clock, locations: [EAST], carriers: [sandboxCarrier({ clock })], payments, orderMachine: machine }),
+    );
+    const [a, b] = engines as [(typeof engines)[0], (typeof engines)[0]];
+    await stock(a, 'east', { MUG: 100 });
+    const placed = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).orders.place(orderFor({ MUG: 1 }))));
+    await Promise.all(placed.slice(0, 6).map((o, i) => (i % 2 ? b : a).orders.hold(o.id, { reason: 'check' })));
+    await Promise.all([a.outbox.dispatch({ batchSize: 3 }), b.outbox.dispatch({ batchSize: 3 }), a.outbox.dispatch({ batchSize: 5 }), b.outbox.dispatch()]);
+    const seen = calls.map((c) => `${c.orderId}:${c.version}:${c.action}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(12 + 6);
+    for (const o of placed) expect(calls.filter((c) => c.orderId === o.id && c.action === 'startFulfillment')).toHaveLength(1);
+  });
+});
