@@ -207,3 +207,56 @@ describe.each(['memory', 'pglite'] as const)('two engine instances dispatching o
     for (const o of placed) expect(calls.filter((c) => c.orderId === o.id && c.action === 'startFulfillment')).toHaveLength(1);
   });
 });
+
+describe('every transition a command takes reaches its host actions', () => {
+  it('across a whole lifecycle: placement, decline and retry, 3-D Secure, review, hold, short pick, backorder fill, cancel', async () => {
+    const names = ['requestPaymentAction', 'notifyPaymentFailed', 'placeBackorder', 'startFulfillment', 'pauseFulfillment', 'requestReview', 'releaseReservation', 'voidPayment', 'cancelUnshipped'] as const;
+    const calls: string[] = [];
+    const actions = Object.fromEntries(names.map((name) => [name, hostAction(({ action, event }) => void calls.push(`${action}<${event.type}`))]));
+    const machine = orderMachine.provide({
+      actions,
+      guards: { canProcess: ({ event }) => event.type !== 'PAYMENT_AUTHORIZED' || (event.order?.totals.total.amount ?? 0) < 5000 },
+    });
+    const shop = makeShop({ orderMachine: machine, policy: { backorders: true, retry: { timeoutMs: 200, retries: 2, baseDelayMs: 1 } } });
+    await stock(shop.ff, 'east', { MUG: 3 });
+    const drain = async () => {
+      await shop.ff.outbox.dispatch();
+      return calls.splice(0);
+    };
+
+    const declined = await shop.ff.orders.place(orderFor({ MUG: 1 }, { payment: { method: 'tok_decline' } }));
+    expect(await drain()).toEqual(['notifyPaymentFailed<PAYMENT_DECLINED']);
+    await shop.ff.orders.retryPayment(declined.id, { method: 'tok_3ds' });
+    expect(await drain()).toEqual(['requestPaymentAction<PAYMENT_REQUIRES_ACTION']);
+    await shop.ff.orders.cancel(declined.id, { reason: 'changed mind' });
+    expect(await drain()).toEqual(['releaseReservation<CANCEL', 'voidPayment<CANCEL']);
+
+    const big = await shop.ff.orders.place(orderFor({ MUG: 6 }));
+    expect(big.status).toBe('on_hold');
+    expect(await drain()).toEqual(['requestReview<PAYMENT_AUTHORIZED']);
+    await shop.ff.orders.releaseHold(big.id);
+    expect(await drain()).toEqual(['placeBackorder<RELEASE_HOLD']);
+
+    const small = await shop.ff.orders.place(orderFor({ MUG: 1 }));
+    expect(await drain()).toEqual(['placeBackorder<PAYMENT_AUTHORIZED']);
+    await shop.ff.orders.hold(small.id, { reason: 'address check' });
+    expect(await drain()).toEqual(['pauseFulfillment<HOLD']);
+    await shop.ff.orders.cancel(small.id, { reason: 'fraud' });
+    expect(await drain()).toEqual(['releaseReservation<CANCEL', 'voidPayment<CANCEL']);
+
+    // Stock for the backorder: the fill allocates it.
+    await shop.ff.inventory.receive({ sku: 'MUG', locationId: 'east', quantity: 10 });
+    await shop.ff.sweep();
+    expect(await drain()).toEqual(['startFulfillment<STOCK_ALLOCATED']);
+    const shipment = (await shop.ff.orders.get(big.id))?.shipments.find((s) => s.status === 'pending');
+    if (!shipment) throw new Error('the fill made no shipment');
+    // A short pick puts the missing unit back on backorder, which the stock left fills at once.
+    await shop.ff.fulfillment.confirmPick(shipment.id, { lines: [{ sku: 'MUG', quantity: 5 }] });
+    expect(await drain()).toEqual(['placeBackorder<STOCK_SHORT', 'startFulfillment<STOCK_ALLOCATED']);
+    await shop.ff.fulfillment.pack(shipment.id);
+    await shop.ff.fulfillment.ship(shipment.id);
+    expect(await drain()).toEqual([]);
+    await shop.ff.orders.cancel(big.id, { reason: 'rest not needed' });
+    expect(await drain()).toEqual(['cancelUnshipped<CANCEL']);
+  });
+});
