@@ -94,8 +94,10 @@ const returnReceived = {
  * `unshipped` (before anything shipped), `on_hold` (`requested` or `review`),
  * `dispatched` (status derived from the shipments). It
  * holds no side effects: its actions are named effects for the engine to run
- * (their names come back from {@link applyOrderEvent}), and its guards can be
- * replaced by a host with `.provide()`.
+ * (their names come back from {@link applyOrderEvent}). A host may replace its
+ * guards with `.provide()`, and give its effects implementations of its own,
+ * which the engine runs in addition to the effect, after the write that took
+ * the transition, at least once (see `hostAction`).
  *
  * Guards: `canProcess` (host hook before processing, default `true`),
  * `stockShort`, `allDelivered`, `someDelivered`, `allShipped`, `someShipped`,
