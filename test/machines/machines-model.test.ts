@@ -79,6 +79,8 @@ const shipmentSubject: Subject<string> = {
   machine: shipmentMachine,
   events: [
     { type: 'START_PICKING' },
+    { type: 'CONFIRM_PICK', short: false },
+    { type: 'CONFIRM_PICK', short: true },
     { type: 'PACK' },
     { type: 'PURCHASE_LABEL' },
     { type: 'HAND_OVER' },

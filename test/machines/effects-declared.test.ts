@@ -1,0 +1,15 @@
+// The machines name the effects a command runs: the engine maps each action to
+// one executor, so what the diagram says is what the command does.
+import { describe, expect, it } from 'vitest';
+import { applyShipmentEvent } from '../../src/machines/shipment.js';
+
+describe('effects declared by the shipment machine', () => {
+  it('a short pick confirmation names the refund, the release and the write-off; a full one none of them', () => {
+    expect(applyShipmentEvent('picking', { type: 'CONFIRM_PICK', short: true })).toEqual({
+      status: 'picking',
+      actions: ['refundShortfall', 'releaseShortfall', 'writeOffShortfall'],
+    });
+    expect(applyShipmentEvent('picking', { type: 'CONFIRM_PICK', short: false })).toEqual({ status: 'picking', actions: ['recordPick'] });
+    expect(() => applyShipmentEvent('packed', { type: 'CONFIRM_PICK', short: true })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+  });
+});
