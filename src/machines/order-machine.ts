@@ -36,6 +36,8 @@ export type OrderMachineEvent =
   /** The payment waits on the customer (3-D Secure, bank transfer). */
   | { type: 'PAYMENT_REQUIRES_ACTION' }
   | { type: 'PAYMENT_DECLINED'; code: string; message: string }
+  /** Another payment method was offered after a decline: authorize again. */
+  | { type: 'RETRY_PAYMENT' }
   /** Stock was allocated; `backordered` says some units are still short. */
   | { type: 'STOCK_ALLOCATED'; backordered: boolean }
   /** A pick came up short and the missing units went on backorder. */
@@ -103,7 +105,7 @@ const returnReceived = {
  * `stockShort`, `allDelivered`, `someDelivered`, `allShipped`, `someShipped`,
  * `awaitingStock`, `backorderOnRelease`, `returnedFully`.
  *
- * Effects: `requestPaymentAction`, `notifyPaymentFailed`, `placeBackorder`,
+ * Effects: `requestPaymentAction`, `notifyPaymentFailed`, `requestAuthorization`, `placeBackorder`,
  * `startFulfillment`, `pauseFulfillment`, `requestReview`, `releaseReservation`, `voidPayment`,
  * `cancelUnshipped`.
  *
@@ -148,6 +150,7 @@ export const orderMachine = setup({
     // Named effects: empty here, run by the engine with its adapters.
     requestPaymentAction: () => {},
     notifyPaymentFailed: () => {},
+    requestAuthorization: () => {},
     placeBackorder: () => {},
     startFulfillment: () => {},
     pauseFulfillment: () => {},
@@ -180,6 +183,8 @@ export const orderMachine = setup({
             ...paymentOutcome,
             // A retry that needs the customer again waits as a fresh payment.
             PAYMENT_REQUIRES_ACTION: { target: 'pending_payment', actions: 'requestPaymentAction' },
+            // The new attempt is recorded before the provider is asked; its outcome is one of the above.
+            RETRY_PAYMENT: { actions: 'requestAuthorization' },
           },
         },
         backordered: {

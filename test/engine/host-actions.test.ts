@@ -210,7 +210,7 @@ describe.each(['memory', 'pglite'] as const)('two engine instances dispatching o
 
 describe('every transition a command takes reaches its host actions', () => {
   it('across a whole lifecycle: placement, decline and retry, 3-D Secure, review, hold, short pick, backorder fill, cancel', async () => {
-    const names = ['requestPaymentAction', 'notifyPaymentFailed', 'placeBackorder', 'startFulfillment', 'pauseFulfillment', 'requestReview', 'releaseReservation', 'voidPayment', 'cancelUnshipped'] as const;
+    const names = ['requestPaymentAction', 'notifyPaymentFailed', 'requestAuthorization', 'placeBackorder', 'startFulfillment', 'pauseFulfillment', 'requestReview', 'releaseReservation', 'voidPayment', 'cancelUnshipped'] as const;
     const calls: string[] = [];
     const actions = Object.fromEntries(names.map((name) => [name, hostAction(({ action, event }) => void calls.push(`${action}<${event.type}`))]));
     const machine = orderMachine.provide({
@@ -227,7 +227,7 @@ describe('every transition a command takes reaches its host actions', () => {
     const declined = await shop.ff.orders.place(orderFor({ MUG: 1 }, { payment: { method: 'tok_decline' } }));
     expect(await drain()).toEqual(['notifyPaymentFailed<PAYMENT_DECLINED']);
     await shop.ff.orders.retryPayment(declined.id, { method: 'tok_3ds' });
-    expect(await drain()).toEqual(['requestPaymentAction<PAYMENT_REQUIRES_ACTION']);
+    expect(await drain()).toEqual(['requestAuthorization<RETRY_PAYMENT', 'requestPaymentAction<PAYMENT_REQUIRES_ACTION']);
     await shop.ff.orders.cancel(declined.id, { reason: 'changed mind' });
     expect(await drain()).toEqual(['releaseReservation<CANCEL', 'voidPayment<CANCEL']);
 

@@ -1,6 +1,7 @@
 // The machines name the effects a command runs: the engine maps each action to
 // one executor, so what the diagram says is what the command does.
 import { describe, expect, it } from 'vitest';
+import { applyOrderEvent, initialOrderState } from '../../src/machines/order.js';
 import { applyShipmentEvent } from '../../src/machines/shipment.js';
 
 describe('effects declared by the shipment machine', () => {
@@ -11,5 +12,14 @@ describe('effects declared by the shipment machine', () => {
     });
     expect(applyShipmentEvent('picking', { type: 'CONFIRM_PICK', short: false })).toEqual({ status: 'picking', actions: ['recordPick'] });
     expect(() => applyShipmentEvent('packed', { type: 'CONFIRM_PICK', short: true })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+  });
+});
+
+describe('effects declared by the order machine', () => {
+  it('a payment retry names the authorization, and only after a decline', () => {
+    const declined = applyOrderEvent(initialOrderState().state, { type: 'PAYMENT_DECLINED', code: 'card_declined', message: 'Declined' });
+    const retried = applyOrderEvent(declined.state, { type: 'RETRY_PAYMENT' });
+    expect(retried).toMatchObject({ status: 'payment_failed', actions: ['requestAuthorization'] });
+    expect(() => applyOrderEvent(initialOrderState().state, { type: 'RETRY_PAYMENT' })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
   });
 });

@@ -48,6 +48,7 @@ const orderEvents: OrderMachineEvent[] = [
   { type: 'PAYMENT_AUTHORIZED', backordered: false, order: flagged },
   { type: 'PAYMENT_REQUIRES_ACTION' },
   { type: 'PAYMENT_DECLINED', code: 'card_declined', message: 'Declined' },
+  { type: 'RETRY_PAYMENT' },
   { type: 'STOCK_ALLOCATED', backordered: false },
   { type: 'STOCK_ALLOCATED', backordered: true },
   { type: 'STOCK_SHORT' },
