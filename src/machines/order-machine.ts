@@ -40,6 +40,8 @@ export type OrderMachineEvent =
   | { type: 'RETRY_PAYMENT' }
   /** Stock was allocated; `backordered` says some units are still short. */
   | { type: 'STOCK_ALLOCATED'; backordered: boolean }
+  /** Stock arrived for units on backorder: the engine reserves what it can. */
+  | { type: 'STOCK_ARRIVED' }
   /** A pick came up short and the missing units went on backorder. */
   | { type: 'STOCK_SHORT' }
   | { type: 'RESERVATION_EXPIRED' }
@@ -105,7 +107,7 @@ const returnReceived = {
  * `stockShort`, `allDelivered`, `someDelivered`, `allShipped`, `someShipped`,
  * `awaitingStock`, `backorderOnRelease`, `returnedFully`.
  *
- * Effects: `requestPaymentAction`, `notifyPaymentFailed`, `requestAuthorization`, `placeBackorder`,
+ * Effects: `requestPaymentAction`, `notifyPaymentFailed`, `requestAuthorization`, `placeBackorder`, `reserveBackorder`,
  * `startFulfillment`, `pauseFulfillment`, `requestReview`, `releaseReservation`, `voidPayment`,
  * `cancelUnshipped`.
  *
@@ -152,6 +154,7 @@ export const orderMachine = setup({
     notifyPaymentFailed: () => {},
     requestAuthorization: () => {},
     placeBackorder: () => {},
+    reserveBackorder: () => {},
     startFulfillment: () => {},
     pauseFulfillment: () => {},
     requestReview: () => {},
@@ -194,6 +197,7 @@ export const orderMachine = setup({
               { target: 'processing', actions: 'startFulfillment' },
             ],
             STOCK_SHORT: { actions: 'placeBackorder' },
+            STOCK_ARRIVED: { actions: 'reserveBackorder' },
             SHIPMENTS_UPDATED: derivePreShip,
           },
         },
@@ -204,6 +208,8 @@ export const orderMachine = setup({
               { actions: 'startFulfillment' },
             ],
             STOCK_SHORT: { target: 'backordered', actions: 'placeBackorder' },
+            // Units a short pick put back on backorder while other shipments go on.
+            STOCK_ARRIVED: { actions: 'reserveBackorder' },
             SHIPMENTS_UPDATED: derivePreShip,
           },
         },
@@ -241,10 +247,10 @@ export const orderMachine = setup({
       states: {
         partially_shipped: {
           // Only the unshipped part goes; SHIPMENTS_UPDATED then settles the status.
-          on: { CANCEL: { actions: 'cancelUnshipped' } },
+          on: { CANCEL: { actions: 'cancelUnshipped' }, STOCK_ARRIVED: { actions: 'reserveBackorder' } },
         },
         shipped: { on: returnReceived },
-        partially_delivered: { on: returnReceived },
+        partially_delivered: { on: { ...returnReceived, STOCK_ARRIVED: { actions: 'reserveBackorder' } } },
         delivered: { on: returnReceived },
       },
     },

@@ -210,7 +210,7 @@ describe.each(['memory', 'pglite'] as const)('two engine instances dispatching o
 
 describe('every transition a command takes reaches its host actions', () => {
   it('across a whole lifecycle: placement, decline and retry, 3-D Secure, review, hold, short pick, backorder fill, cancel', async () => {
-    const names = ['requestPaymentAction', 'notifyPaymentFailed', 'requestAuthorization', 'placeBackorder', 'startFulfillment', 'pauseFulfillment', 'requestReview', 'releaseReservation', 'voidPayment', 'cancelUnshipped'] as const;
+    const names = ['requestPaymentAction', 'notifyPaymentFailed', 'requestAuthorization', 'reserveBackorder', 'placeBackorder', 'startFulfillment', 'pauseFulfillment', 'requestReview', 'releaseReservation', 'voidPayment', 'cancelUnshipped'] as const;
     const calls: string[] = [];
     const actions = Object.fromEntries(names.map((name) => [name, hostAction(({ action, event }) => void calls.push(`${action}<${event.type}`))]));
     const machine = orderMachine.provide({
@@ -247,12 +247,12 @@ describe('every transition a command takes reaches its host actions', () => {
     // Stock for the backorder: the fill allocates it.
     await shop.ff.inventory.receive({ sku: 'MUG', locationId: 'east', quantity: 10 });
     await shop.ff.sweep();
-    expect(await drain()).toEqual(['startFulfillment<STOCK_ALLOCATED']);
+    expect(await drain()).toEqual(['reserveBackorder<STOCK_ARRIVED', 'startFulfillment<STOCK_ALLOCATED']);
     const shipment = (await shop.ff.orders.get(big.id))?.shipments.find((s) => s.status === 'pending');
     if (!shipment) throw new Error('the fill made no shipment');
     // A short pick puts the missing unit back on backorder, which the stock left fills at once.
     await shop.ff.fulfillment.confirmPick(shipment.id, { lines: [{ sku: 'MUG', quantity: 5 }] });
-    expect(await drain()).toEqual(['placeBackorder<STOCK_SHORT', 'startFulfillment<STOCK_ALLOCATED']);
+    expect(await drain()).toEqual(['placeBackorder<STOCK_SHORT', 'reserveBackorder<STOCK_ARRIVED', 'startFulfillment<STOCK_ALLOCATED']);
     await shop.ff.fulfillment.pack(shipment.id);
     await shop.ff.fulfillment.ship(shipment.id);
     expect(await drain()).toEqual([]);

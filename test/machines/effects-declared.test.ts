@@ -22,4 +22,12 @@ describe('effects declared by the order machine', () => {
     expect(retried).toMatchObject({ status: 'payment_failed', actions: ['requestAuthorization'] });
     expect(() => applyOrderEvent(initialOrderState().state, { type: 'RETRY_PAYMENT' })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
   });
+
+  it('arriving stock is reserved for an order waiting on it, and not for one on hold or unpaid', () => {
+    const paid = applyOrderEvent(initialOrderState().state, { type: 'PAYMENT_AUTHORIZED', backordered: true });
+    expect(applyOrderEvent(paid.state, { type: 'STOCK_ARRIVED' })).toMatchObject({ status: 'backordered', actions: ['reserveBackorder'] });
+    const held = applyOrderEvent(paid.state, { type: 'HOLD', reason: 'check' });
+    expect(() => applyOrderEvent(held.state, { type: 'STOCK_ARRIVED' })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+    expect(() => applyOrderEvent(initialOrderState().state, { type: 'STOCK_ARRIVED' })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+  });
 });

@@ -52,6 +52,7 @@ const orderEvents: OrderMachineEvent[] = [
   { type: 'STOCK_ALLOCATED', backordered: false },
   { type: 'STOCK_ALLOCATED', backordered: true },
   { type: 'STOCK_SHORT' },
+  { type: 'STOCK_ARRIVED' },
   { type: 'RESERVATION_EXPIRED' },
   { type: 'HOLD', reason: 'customer asked' },
   { type: 'RELEASE_HOLD' },
