@@ -11,7 +11,7 @@ import { orderMachine } from '../../src/machines/order.js';
 import type { OutboxDeliveryInfo } from '../../src/ports/instrumentation.js';
 import type { StorageAdapter } from '../../src/ports/storage.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
-import { openPglite, type TestDatabase } from '../helpers/database.js';
+import { openPglite, openPostgres, type TestDatabase } from '../helpers/database.js';
 import { EAST, makeShop, orderFor, stock } from '../helpers/shop.js';
 
 function recorder() {
@@ -169,23 +169,35 @@ describe('host actions', () => {
   });
 });
 
-describe.each(['memory', 'pglite'] as const)('two engine instances dispatching on one %s store', (kind) => {
-  let db: TestDatabase | null = null;
+describe.each(['memory', 'pglite', 'postgres'] as const)('two engine instances dispatching on one %s store', (kind) => {
+  // PostgreSQL gets two pools, as two application instances would have.
+  let dbs: TestDatabase[] = [];
+  let skip: string | null = null;
   beforeAll(async () => {
-    if (kind === 'pglite') db = await openPglite();
+    if (kind === 'pglite') dbs = [await openPglite()];
+    if (kind === 'postgres') {
+      for (let i = 0; i < 2; i++) {
+        const { db, problem } = await openPostgres({ max: 4 });
+        if (problem) throw new Error(problem);
+        if (!db) skip = 'DATABASE_URL is not set';
+        else dbs.push(db);
+      }
+    }
   });
   afterAll(async () => {
-    await db?.close();
+    for (const db of dbs) await db.close();
   });
 
-  it('run each host action once when acks succeed', async () => {
+  it('run each host action once when acks succeed', async ({ skip: skipTest }) => {
+    if (skip) skipTest(skip);
     const clock = fakeClock('2026-03-02T09:00:00.000Z');
     let storages: [StorageAdapter, StorageAdapter];
-    if (db) {
-      const schema = db.schema();
-      const a = postgresStorage({ client: db.client, schema });
+    const [first, second] = dbs;
+    if (first) {
+      const schema = first.schema();
+      const a = postgresStorage({ client: first.client, schema });
       await a.migrate();
-      const b = postgresStorage({ client: db.client, schema });
+      const b = postgresStorage({ client: (second ?? first).client, schema });
       storages = [a, b];
     } else {
       const shared = memoryStorage();
