@@ -79,6 +79,15 @@ export function hostActionsOf(machine: OrderMachine | undefined): ReadonlyMap<st
     if (typeof implementation !== 'function') {
       throw new FulfillmentError('CONFIGURATION_ERROR', `orderMachine.provide({ actions }): ${name} must be a function`, { details: { actions: [name] } });
     }
+    // XState's built-in actions (assign, raise, sendTo, ...) act on the machine itself while it steps.
+    const builtIn = (implementation as { type?: unknown }).type;
+    if (typeof builtIn === 'string' && builtIn.startsWith('xstate.')) {
+      throw new FulfillmentError(
+        'CONFIGURATION_ERROR',
+        `orderMachine.provide({ actions }): ${name} must be a plain function, not the built-in ${builtIn}: a host action reacts after the write and cannot change the machine`,
+        { details: { actions: [name] } },
+      );
+    }
     found.set(name, implementation as Implementation);
   }
   return found;

@@ -182,7 +182,7 @@ const pickHandler = registerIntentHandler('pick', {
     const s = findShipment(next, shipmentId);
     const events: DomainEvent[] = [];
     if (s.status === 'pending') s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
-    s.status = applyShipmentEvent(s.status, { type: 'CONFIRM_PICK', short: shorts.length > 0 }).status;
+    if (s.status === 'picking') s.status = applyShipmentEvent(s.status, { type: 'CONFIRM_PICK', short: shorts.length > 0 }).status;
     const remaining = new Map(picked);
     for (const l of s.lines) {
       const take = Math.min(l.quantity, remaining.get(l.sku) ?? 0);

@@ -2,6 +2,7 @@
 // write that took the transition, at least once, from the outbox, in addition
 // to the engine's own effects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assign } from 'xstate';
 import { memoryStorage } from '../../src/adapters/memory-storage.js';
 import { postgresStorage } from '../../src/adapters/postgres-storage.js';
 import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
@@ -154,6 +155,10 @@ describe('host actions', () => {
     const bookkeeping = orderMachine.provide({ actions: { recordHold: () => {} } });
     expect(() => createFulfillment({ locations: [EAST], orderMachine: bookkeeping })).toThrow(
       expect.objectContaining({ code: 'CONFIGURATION_ERROR', details: { actions: ['recordHold'] } }),
+    );
+    const builtIn = orderMachine.provide({ actions: { startFulfillment: assign({ holdReason: 'x' }) } });
+    expect(() => createFulfillment({ locations: [EAST], orderMachine: builtIn })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_ERROR', details: { actions: ['startFulfillment'] } }),
     );
     expect(() => createFulfillment({ locations: [EAST], orderMachine: recorder().machine })).not.toThrow();
   });
