@@ -1,6 +1,7 @@
 // Host actions given through orderMachine.provide({ actions }) run after the
 // write that took the transition, at least once, from the outbox, in addition
 // to the engine's own effects.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign } from 'xstate';
 import { memoryStorage } from '../../src/adapters/memory-storage.js';
@@ -275,5 +276,64 @@ describe('every transition a command takes reaches its host actions', () => {
     expect(await drain()).toEqual([]);
     await shop.ff.orders.cancel(big.id, { reason: 'rest not needed' });
     expect(await drain()).toEqual(['cancelUnshipped<CANCEL']);
+  });
+});
+
+describe('host actions under dispatcher crashes (property)', () => {
+  // One shop's script: what it asks of host actions does not depend on how dispatch goes.
+  async function scripted(crashes: boolean[]) {
+    const { calls, machine } = recorder();
+    const clock = fakeClock('2026-03-02T09:00:00.000Z');
+    const inner = memoryStorage();
+    let next = 0;
+    const storage: StorageAdapter = Object.create(inner);
+    // Each ack of an action message consumes one flag: true means the process died before it.
+    // The dead process records nothing either: the message comes back when its lease lapses.
+    const died = new Set<string>();
+    storage.ackOutbox = async (claim) => {
+      const message = claim as { topic?: string };
+      if (message.topic === 'action' && crashes[next++]) {
+        died.add(claim.id);
+        throw new Error('process died');
+      }
+      return inner.ackOutbox(claim);
+    };
+    storage.failOutbox = async (claim, input) => {
+      if (died.delete(claim.id)) throw new Error('process died');
+      return inner.failOutbox(claim, input);
+    };
+    const ff = createFulfillment({ storage, clock, locations: [EAST], carriers: [sandboxCarrier({ clock })], payments: sandboxPayment({ clock }), orderMachine: machine });
+    await stock(ff, 'east', { MUG: 10 });
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push(await ff.orders.place(orderFor({ MUG: 1 })));
+    await ff.orders.hold((orders[0] as { id: string }).id, { reason: 'a' });
+    await ff.orders.releaseHold((orders[0] as { id: string }).id);
+    await ff.orders.hold((orders[1] as { id: string }).id, { reason: 'b' });
+    // Dispatch until nothing is left, whatever crashed on the way.
+    for (let round = 0; round < 40; round++) {
+      await ff.outbox.dispatch({ leaseMs: 1000 }).catch(() => undefined);
+      clock.advance(61_000);
+    }
+    const index = new Map(orders.map((o, i) => [o.id, i]));
+    return { runs: calls.map((c) => `${index.get(c.orderId)}:${c.version}:${c.action}:${c.event.type}`), stats: await ff.outbox.stats() };
+  }
+
+  it('every action runs at least once, in order per order, and exactly once when nothing crashed', async () => {
+    const clean = await scripted([]);
+    expect(new Set(clean.runs).size).toBe(clean.runs.length);
+    expect(clean.runs).toHaveLength(5);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { maxLength: 12 }), async (crashes) => {
+        const { runs, stats } = await scripted(crashes);
+        expect(new Set(runs)).toEqual(new Set(clean.runs));
+        expect(stats).toMatchObject({ pending: 0, leased: 0, parked: 0 });
+        // Per order, a repeat never runs ahead of an earlier action: first runs keep transition order.
+        for (let order = 0; order < 3; order++) {
+          const firsts = [...new Set(runs.filter((r) => r.startsWith(`${order}:`)))];
+          expect(firsts).toEqual(clean.runs.filter((r) => r.startsWith(`${order}:`)));
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
