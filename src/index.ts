@@ -157,6 +157,8 @@ export type {
   OrderTransition,
   ShipmentSummary,
 } from './machines/order.js';
+export { hostAction } from './engine/host-actions.js';
+export type { HostActionArgs, HostActionPayload } from './engine/host-actions.js';
 export type { PersistedMachineSnapshot } from './machines/persisted-snapshot.js';
 export { applyReturnEvent, initialReturnStatus, returnMachine } from './machines/return.js';
 export type { ReturnMachine, ReturnMachineEvent } from './machines/return.js';

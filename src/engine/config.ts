@@ -100,7 +100,8 @@ export interface FulfillmentConfig {
   clock?: Clock;
   /**
    * The order machine to run, e.g. `orderMachine.provide({ guards: { canProcess } })`
-   * to add a fraud check before processing. @defaultValue orderMachine
+   * to add a fraud check before processing. Host actions it provides run after
+   * the write that took their transition, from the outbox (`hostAction`). @defaultValue orderMachine
    */
   orderMachine?: OrderMachine;
   /** Id generator, for deterministic simulations. @defaultValue nanoid-based */

@@ -10,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { fingerprint } from './fingerprint.js';
 import { orderKeys, orderTags } from './order-index.js';
 import { loadOrder } from './order-writer.js';
+import { collectHostActions, withHostActionMessages } from './host-actions.js';
 import { runIntent } from './intents.js';
 import { applyAuthorization, captureHandler, paidHold, placeCaptureIntent, requestAuthorization, requirePayments, voidResult } from './payment-flow.js';
 import { allocateAndReserve } from './stock-allocation.js';
@@ -126,7 +127,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
   // crash before that write leaves a held reservation and maybe an
   // authorization; the expiry sweep releases the one and voids the other.
   const outcome = await requestAuthorization(ctx, order);
-  const paid = applyAuthorization(ctx, order, outcome);
+  const { value: paid, actions } = collectHostActions(ctx, () => applyAuthorization(ctx, order, outcome));
   if (paid) events.push(...paid.events);
 
   // With capture on placement, the capture is recorded as the new order's intent in the same write.
@@ -138,7 +139,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
       keys: orderKeys(order),
       tags: orderTags(order),
       events,
-      outbox: paid?.outbox,
+      outbox: withHostActionMessages(paid?.outbox, order.id, order.version, actions),
       idempotency: key !== undefined && print ? { scope: SCOPE, key, fingerprint: print } : undefined,
       reservationExpiry: hold.reservation ? paidHold(order, outcome) : undefined,
     });
