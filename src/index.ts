@@ -17,12 +17,16 @@ export type { SweepResult } from './engine/maintenance.js';
 export type { ReconcileDiscrepancy } from './engine/inventory-commands.js';
 export {
   DEFAULT_SIGNATURE_TOLERANCE,
+  hmacSha256,
   readHeader,
   SIGNATURE_HEADER,
   signWebhook,
+  timingSafeEqual,
+  verifyHexHmacSignature,
   verifyWebhook,
   type SignedWebhookRequest,
   type SignWebhookInput,
+  type VerifyHexHmacInput,
   type VerifyWebhookInput,
   type WebhookSignatureFailure,
 } from './tracking/webhook-signature.js';

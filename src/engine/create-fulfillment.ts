@@ -9,7 +9,7 @@ import type { Order, OrderInput } from '../domain/order.js';
 import type { PaymentInput } from '../domain/payment.js';
 import type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from '../domain/return.js';
 import type { Shipment } from '../domain/shipment.js';
-import type { TrackingEvent } from '../domain/tracking.js';
+import type { TrackingEventInput } from '../domain/tracking.js';
 import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
@@ -111,7 +111,7 @@ export interface Fulfillment {
     /** Verify a carrier webhook over its raw body and apply its events. */
     handleWebhook(carrierId: string, request: WebhookRequest): Promise<TrackingBatchResult>;
     /** Apply one normalized tracking event. */
-    record(event: TrackingEvent): Promise<TrackingResult>;
+    record(event: TrackingEventInput): Promise<TrackingResult>;
     /** Poll carriers without webhooks for every parcel on the road. */
     poll(options?: { limit?: number }): Promise<TrackingBatchResult>;
   };
