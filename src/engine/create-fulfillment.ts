@@ -44,6 +44,7 @@ import { type PackInput, type PackResult, packShipment } from './pack-shipment.j
 import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
+import { type PaymentWebhookResult, handlePaymentWebhook } from './payment-webhook.js';
 import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
 import { approveReturn, receiveReturn, requestReturn } from './returns-commands.js';
@@ -114,6 +115,11 @@ export interface Fulfillment {
     record(event: TrackingEventInput): Promise<TrackingResult>;
     /** Poll carriers without webhooks for every parcel on the road. */
     poll(options?: { limit?: number }): Promise<TrackingBatchResult>;
+  };
+  /** Payment provider notifications. */
+  payments: {
+    /** Verify a payment provider webhook over its raw body and apply the payment's current state to its order. */
+    handleWebhook(providerId: string, request: WebhookRequest): Promise<PaymentWebhookResult>;
   };
   /** Returns (RMAs). */
   returns: {
@@ -255,6 +261,9 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
         handleWebhook(ctx, idArgument(carrierId, 'carrier id'), webhookRequestArgument(request)),
       record: (event) => recordTracking(ctx, event),
       poll: async (options) => pollTracking(ctx, optionsArgument(pollOptionsSchema, options, 'poll options')),
+    },
+    payments: {
+      handleWebhook: (providerId, request) => handlePaymentWebhook(ctx, providerId, request),
     },
     returns: {
       request: async (id, input) => requestReturn(ctx, orderId(id), input),
