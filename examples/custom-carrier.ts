@@ -167,7 +167,8 @@ export function harbourCouriers(options: HarbourCouriersOptions): CarrierAdapter
     },
 
     async voidShipment(request) {
-      return { voided: await call('cancelLabel', () => options.api.cancelLabel(request.labelId)) };
+      const cancelled = await call('cancelLabel', () => options.api.cancelLabel(request.labelId));
+      return cancelled ? { status: 'voided' } : { status: 'refused', message: 'Harbour refused: the parcel is already scanned' };
     },
 
     async track(trackingNumber) {

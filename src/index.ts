@@ -12,17 +12,22 @@ export type { PickListInput, ConfirmPickInput } from './engine/picking-commands.
 export type { PackInput, PackResult } from './engine/pack-shipment.js';
 export type { ShipInput } from './engine/ship-shipment.js';
 export type { TrackingBatchResult, TrackingResult, WebhookRequest } from './engine/tracking-commands.js';
+export type { PaymentWebhookResult } from './engine/payment-webhook.js';
 export type { DispatchOptions, DispatchResult } from './engine/outbox-dispatch.js';
 export type { SweepResult } from './engine/maintenance.js';
 export type { ReconcileDiscrepancy } from './engine/inventory-commands.js';
 export {
   DEFAULT_SIGNATURE_TOLERANCE,
+  hmacSha256,
   readHeader,
   SIGNATURE_HEADER,
   signWebhook,
+  timingSafeEqual,
+  verifyHexHmacSignature,
   verifyWebhook,
   type SignedWebhookRequest,
   type SignWebhookInput,
+  type VerifyHexHmacInput,
   type VerifyWebhookInput,
   type WebhookSignatureFailure,
 } from './tracking/webhook-signature.js';

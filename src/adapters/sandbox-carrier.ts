@@ -281,7 +281,7 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
         if (voided) stored.voidKeys.add(request.idempotencyKey);
       }
       faults.exit('voidShipment', late);
-      return { voided };
+      return voided ? { status: 'voided' } : { status: 'refused', message: stored === undefined ? 'No such label' : 'The parcel has been picked up' };
     },
 
     async track(trackingNumber) {

@@ -80,10 +80,10 @@ export interface SandboxPayment extends PaymentAdapter {
 // `__proto__` is an unknown method rather than something on Object.prototype.
 const METHODS: ReadonlyMap<string, SandboxCardBehaviour> = new Map(Object.entries(SANDBOX_PAYMENT_METHODS));
 
-const FAILURES: ReadonlyMap<SandboxCardBehaviour, { code: string; message: string }> = new Map([
-  ['decline', { code: 'card_declined', message: 'The card was declined' }],
-  ['insufficient_funds', { code: 'insufficient_funds', message: 'The card has insufficient funds' }],
-  ['expired_card', { code: 'expired_card', message: 'The card has expired' }],
+const FAILURES: ReadonlyMap<SandboxCardBehaviour, NonNullable<PaymentResult['failure']>> = new Map([
+  ['decline', { code: 'card_declined', message: 'The card was declined', reason: 'card_declined' }],
+  ['insufficient_funds', { code: 'insufficient_funds', message: 'The card has insufficient funds', reason: 'insufficient_funds' }],
+  ['expired_card', { code: 'expired_card', message: 'The card has expired', reason: 'expired_card' }],
 ]);
 
 /**
@@ -119,7 +119,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
 
   return {
     id,
-    capabilities: { partialCapture: true, partialRefund: true, asynchronous: true, lookupByIdempotencyKey: true, webhooks: false },
+    capabilities: { partialCapture: true, multipleCaptures: true, partialRefund: true, asynchronous: true, lookupByIdempotencyKey: true, webhooks: false },
 
     async authorize(request) {
       const late = await faults.enter('authorize');
@@ -136,7 +136,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
         const paymentId = `pay_${stableId(`${id}:${request.idempotencyKey}`, 18)}`;
         const failure =
           behaviour === 'invalid'
-            ? { code: 'invalid_payment_method', message: `Unknown test payment method "${request.method}"` }
+            ? { code: 'invalid_payment_method', message: `Unknown test payment method "${request.method}"`, reason: 'other' as const }
             : (FAILURES.get(behaviour) ?? null);
         const approved = behaviour === 'approve';
         const payment: PaymentResult = {
@@ -200,7 +200,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
         book.record({ paymentId, operation: 'authorize', amount: p.authorized, idempotencyKey: `action:${paymentId}`, at: now() });
       } else {
         p.status = 'failed';
-        p.failure = { code: 'authentication_failed', message: 'The customer did not complete 3-D Secure' };
+        p.failure = { code: 'authentication_failed', message: 'The customer did not complete 3-D Secure', reason: 'authentication_required' };
       }
       return book.find({ paymentId }) as PaymentResult;
     },

@@ -1,5 +1,6 @@
 // Shipments, parcels, boxes, rates and labels: what leaves a location.
 import { z } from 'zod';
+import { providerRefSchema } from './json.js';
 import { MAX_STOCK_UNITS } from './limits.js';
 import { moneySchema } from './money.js';
 import { shipmentStatusSchema, trackingStatusSchema } from './status.js';
@@ -59,6 +60,12 @@ export const rateSchema = z.object({
   transitDays: z.number().int().nonnegative().max(365).nullable(),
   /** Estimated delivery (ISO date or instant), when the carrier says. */
   estimatedDelivery: instant.nullable(),
+  /**
+   * The carrier's own references for buying this rate (EasyPost: `{ shipmentId, rateId }`):
+   * plain JSON, at most 2 KB serialized. Opaque to the engine, which stores it with the
+   * chosen rate and hands the same rate back in `LabelRequest.rate`.
+   */
+  providerRef: providerRefSchema.optional(),
 });
 /** A carrier's price for one service. */
 export type Rate = z.infer<typeof rateSchema>;

@@ -185,7 +185,8 @@ export async function voidLabel(ctx: EngineContext, shipment: Shipment): Promise
   const result = await callAdapter('carrier.voidShipment', ctx.policy.retry, () =>
     carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: `${shipment.id}:void` }),
   );
-  return result.voided;
+  // A pending void counts as not voided for now: the label cost stays recorded as spent.
+  return result.status === 'voided';
 }
 
 /** Value of a shipment's lines in minor units. */

@@ -9,7 +9,7 @@ import type { Order, OrderInput } from '../domain/order.js';
 import type { PaymentInput } from '../domain/payment.js';
 import type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from '../domain/return.js';
 import type { Shipment } from '../domain/shipment.js';
-import type { TrackingEvent } from '../domain/tracking.js';
+import type { TrackingEventInput } from '../domain/tracking.js';
 import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
@@ -44,6 +44,7 @@ import { type PackInput, type PackResult, packShipment } from './pack-shipment.j
 import { callAdapter } from './adapter-call.js';
 import { loadOrder } from './order-writer.js';
 import { recordAuthorized, requirePayments } from './payment-flow.js';
+import { type PaymentWebhookResult, handlePaymentWebhook } from './payment-webhook.js';
 import { type ConfirmPickInput, type PickListInput, confirmPick, pickList } from './picking-commands.js';
 import { type PlaceOptions, placeOrder } from './place-order.js';
 import { approveReturn, receiveReturn, requestReturn } from './returns-commands.js';
@@ -111,9 +112,14 @@ export interface Fulfillment {
     /** Verify a carrier webhook over its raw body and apply its events. */
     handleWebhook(carrierId: string, request: WebhookRequest): Promise<TrackingBatchResult>;
     /** Apply one normalized tracking event. */
-    record(event: TrackingEvent): Promise<TrackingResult>;
+    record(event: TrackingEventInput): Promise<TrackingResult>;
     /** Poll carriers without webhooks for every parcel on the road. */
     poll(options?: { limit?: number }): Promise<TrackingBatchResult>;
+  };
+  /** Payment provider notifications. */
+  payments: {
+    /** Verify a payment provider webhook over its raw body and apply the payment's current state to its order. */
+    handleWebhook(providerId: string, request: WebhookRequest): Promise<PaymentWebhookResult>;
   };
   /** Returns (RMAs). */
   returns: {
@@ -255,6 +261,9 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
         handleWebhook(ctx, idArgument(carrierId, 'carrier id'), webhookRequestArgument(request)),
       record: (event) => recordTracking(ctx, event),
       poll: async (options) => pollTracking(ctx, optionsArgument(pollOptionsSchema, options, 'poll options')),
+    },
+    payments: {
+      handleWebhook: (providerId, request) => handlePaymentWebhook(ctx, providerId, request),
     },
     returns: {
       request: async (id, input) => requestReturn(ctx, orderId(id), input),

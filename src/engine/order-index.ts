@@ -10,6 +10,8 @@ const TRACKABLE: ReadonlySet<string> = new Set(['shipped', 'in_transit', 'out_fo
 export const shipmentKey = (shipmentId: string): string => `shipment:${shipmentId}`;
 /** Key under which a tracking number's order is found. */
 export const trackingKey = (carrierId: string, trackingNumber: string): string => `tracking:${carrierId}:${trackingNumber}`;
+/** Key under which the order holding a provider's payment is found. */
+export const paymentKey = (providerId: string, paymentId: string): string => `payment:${providerId}:${paymentId}`;
 /** Key under which a return's order is found. */
 export const returnKey = (returnId: string): string => `return:${returnId}`;
 /** Tag of orders with shipments waiting to be picked at a location. */
@@ -27,6 +29,7 @@ export function orderKeys(order: Order): string[] {
     if (s.label && s.rate) keys.push(trackingKey(s.rate.carrierId, s.label.trackingNumber));
   }
   for (const r of order.returns) keys.push(returnKey(r.id));
+  if (order.payment.paymentId) keys.push(paymentKey(order.payment.provider, order.payment.paymentId));
   return keys;
 }
 

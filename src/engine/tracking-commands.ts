@@ -4,7 +4,7 @@ import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/erro
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { Shipment } from '../domain/shipment.js';
-import { type TrackingEvent, trackingEventSchema } from '../domain/tracking.js';
+import { type TrackingEvent, type TrackingEventInput, deriveTrackingEventId, trackingEventInputSchema } from '../domain/tracking.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
 import type { WebhookHeaders } from '../ports/carrier.js';
 import type { OutboxMessageInput } from '../ports/storage.js';
@@ -40,8 +40,9 @@ export interface WebhookRequest {
 }
 
 /** Apply one normalized tracking event. */
-export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Promise<TrackingResult> {
-  const event = parseInput(trackingEventSchema, raw, 'tracking event');
+export async function recordTracking(ctx: EngineContext, raw: TrackingEventInput): Promise<TrackingResult> {
+  const input = parseInput(trackingEventInputSchema, raw, 'tracking event');
+  const event: TrackingEvent = { ...input, eventId: input.eventId ?? deriveTrackingEventId(input) };
   refuseFutureEvent(ctx, event);
   const orderId = await ctx.storage.findOrderId(trackingKey(event.carrierId, event.trackingNumber));
   if (!orderId) {
@@ -117,7 +118,7 @@ function isFutureEventError(err: unknown): boolean {
 
 function isDuplicate(s: Shipment, e: TrackingEvent): boolean {
   return s.trackingEvents.some(
-    (x) => (e.eventId !== undefined && x.eventId === e.eventId) || (x.status === e.status && x.occurredAt === e.occurredAt),
+    (x) => x.eventId === e.eventId || (x.status === e.status && x.occurredAt === e.occurredAt),
   );
 }
 

@@ -102,12 +102,12 @@ describe('sandboxCarrier', () => {
     const carrier = sandboxCarrier({ clock });
     const label = await buyLabel(carrier);
     clock.advance(60_000);
-    expect(await carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: 'v1' })).toEqual({ voided: true });
+    expect(await carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: 'v1' })).toEqual({ status: 'voided' });
     clock.advance(DAY);
     expect((await carrier.track(label.trackingNumber)).map((e) => e.status)).toEqual(['pending', 'cancelled']);
     const late = await buyLabel(carrier, 'other');
     clock.advance(3 * 3_600_000);
-    expect(await carrier.voidShipment({ labelId: late.labelId, trackingNumber: late.trackingNumber, idempotencyKey: 'v2' })).toEqual({ voided: false });
+    expect(await carrier.voidShipment({ labelId: late.labelId, trackingNumber: late.trackingNumber, idempotencyKey: 'v2' })).toMatchObject({ status: 'refused' });
   });
 
   it('sends signed webhooks that parse back into the tracked events', async () => {

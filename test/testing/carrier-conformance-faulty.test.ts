@@ -63,7 +63,7 @@ describe('carrier kit catches faulty adapters', () => {
   it('a carrier that invents statuses or voids unknown labels fails', async () => {
     const { carrier, real } = faulty((real) => ({
       track: async (tn) => (await real.track(tn)).map((e) => ({ ...e, status: 'LABEL_CREATED' as never })),
-      voidShipment: async () => ({ voided: true }),
+      voidShipment: async () => ({ status: 'voided' as const }),
     }));
     await expect(runCarrierCheck('track: events of a new label are normalized, its own and oldest first', carrier, options(real))).rejects.toThrow(
       /normalized/,
