@@ -2,12 +2,6 @@
 // timeout, whether or not the underlying client can cancel its request.
 import { FulfillmentError } from '../domain/errors.js';
 
-/** The last argument every adapter method accepts. */
-export interface ProviderCallOptions {
-  /** Aborts when the engine's deadline for this attempt expires. */
-  signal?: AbortSignal;
-}
-
 /**
  * Settle with `work`, or reject with a retryable `ADAPTER_ERROR` as soon as
  * `signal` aborts. The request may still complete at the provider; every call

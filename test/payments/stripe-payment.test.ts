@@ -31,8 +31,12 @@ const request = (method = 'pm_card_visa', key = `auth_${Math.random().toString(3
   idempotencyKey: key,
 });
 
+// A single-capture account cannot capture the rest after a partial capture: Stripe releases it.
+const SINGLE_CAPTURE_SKIPS = ['capture: partial capture leaves the rest open'];
+
 describePaymentConformance('stripe (single capture)', () => stripePayment({ client: clientFor(fake), webhookSecret: SECRET }), {
   methods: { approve: 'pm_card_visa', decline: 'pm_card_chargeDeclined' },
+  skip: SINGLE_CAPTURE_SKIPS,
 });
 
 describePaymentConformance('stripe (multicapture, asynchronous refunds)', () => stripePayment({ client: clientFor(multi), multicapture: true }), {
@@ -42,6 +46,7 @@ describePaymentConformance('stripe (multicapture, asynchronous refunds)', () => 
 describePaymentConformance('stripe (3-D Secure)', () => stripePayment({ client: clientFor(fake) }), {
   methods: { approve: 'pm_card_authenticationRequired' },
   settle: (_, p) => fake.completeAction(p.paymentId),
+  skip: SINGLE_CAPTURE_SKIPS,
 });
 
 describe('stripePayment: wire format', () => {

@@ -1,8 +1,9 @@
 // Customer email over an injected nodemailer transport: localized templates,
 // a Message-ID derived from the idempotency key, 4xx retried and 5xx final.
 import { FulfillmentError } from '../../domain/errors.js';
+import type { AdapterCallOptions } from '../../ports/carrier.js';
 import type { Notification, NotificationAdapter, NotificationTemplate, SendResult } from '../../ports/notifier.js';
-import { type ProviderCallOptions, raceSignal } from '../../providers/call-options.js';
+import { raceSignal } from '../../providers/call-options.js';
 import { DEFAULT_EMAIL_TEMPLATES, type EmailTemplate, type EmailTemplateSet, type RenderedEmail, renderEmail } from './smtp-templates.js';
 
 /** The message the adapter hands to the transport (a subset of nodemailer's `Mail.Options`). */
@@ -114,7 +115,7 @@ export function smtpNotifier(options: SmtpNotifierOptions): NotificationAdapter 
   return {
     id,
     capabilities: { channels: ['email'] },
-    async send(notification: Notification, callOptions?: ProviderCallOptions): Promise<SendResult> {
+    async send(notification: Notification, callOptions?: AdapterCallOptions): Promise<SendResult> {
       if (notification.channel !== 'email') {
         throw new FulfillmentError('VALIDATION_FAILED', `smtp sends email, not ${notification.channel}`, {
           details: { issues: [{ path: 'channel', message: 'must be email' }] },

@@ -1,7 +1,7 @@
 // Stripe payments over an injected `stripe` client: PaymentIntents with manual
 // capture, an idempotency key on every call, and Stripe-signed webhooks.
 import { FulfillmentError } from '../../domain/errors.js';
-import type { WebhookHeaders } from '../../ports/carrier.js';
+import type { AdapterCallOptions, WebhookHeaders } from '../../ports/carrier.js';
 import type {
   AuthorizeRequest,
   CaptureRequest,
@@ -12,7 +12,7 @@ import type {
   RefundRequest,
 } from '../../ports/payment.js';
 import { readHeader, verifyWebhook } from '../../tracking/webhook-signature.js';
-import { type ProviderCallOptions, raceSignal } from '../../providers/call-options.js';
+import { raceSignal } from '../../providers/call-options.js';
 import {
   type StripePaymentIntentLike,
   declinedIntent,
@@ -154,7 +154,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
     id: options.id ?? 'stripe',
     capabilities,
 
-    async authorize(request: AuthorizeRequest, callOptions?: ProviderCallOptions): Promise<PaymentResult> {
+    async authorize(request: AuthorizeRequest, callOptions?: AdapterCallOptions): Promise<PaymentResult> {
       const params: Params = {
         ...options.paymentIntentParams,
         amount: request.amount.amount,
@@ -184,7 +184,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       }
     },
 
-    async capture(request: CaptureRequest, callOptions?: ProviderCallOptions): Promise<PaymentResult> {
+    async capture(request: CaptureRequest, callOptions?: AdapterCallOptions): Promise<PaymentResult> {
       positive(request.amount, 'capture');
       const signal = callOptions?.signal;
       const before = await mustLoad(request.paymentId, 'capture', signal);
@@ -217,7 +217,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       }
     },
 
-    async void(request, callOptions?: ProviderCallOptions): Promise<PaymentResult> {
+    async void(request, callOptions?: AdapterCallOptions): Promise<PaymentResult> {
       const signal = callOptions?.signal;
       const before = await mustLoad(request.paymentId, 'void', signal);
       if (before.status === 'canceled' && (before.amount_received ?? 0) === 0) return toPaymentResult(before);
@@ -230,7 +230,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       return toPaymentResult(pi);
     },
 
-    async refund(request: RefundRequest, callOptions?: ProviderCallOptions): Promise<PaymentResult> {
+    async refund(request: RefundRequest, callOptions?: AdapterCallOptions): Promise<PaymentResult> {
       positive(request.amount, 'refund');
       const signal = callOptions?.signal;
       const before = toPaymentResult(await mustLoad(request.paymentId, 'refund', signal));
@@ -249,7 +249,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       return toPaymentResult(await mustLoad(request.paymentId, 'refund', signal));
     },
 
-    async retrieve(ref, callOptions?: ProviderCallOptions): Promise<PaymentResult | null> {
+    async retrieve(ref, callOptions?: AdapterCallOptions): Promise<PaymentResult | null> {
       const signal = callOptions?.signal;
       if ('paymentId' in ref) {
         const pi = await load(ref.paymentId, signal);

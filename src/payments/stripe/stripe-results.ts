@@ -1,6 +1,7 @@
 // Reading Stripe's PaymentIntent, Charge and error objects into the port's
 // PaymentResult and FulfillmentError, in one place.
 import { FulfillmentError } from '../../domain/errors.js';
+import type { PaymentDeclineReason } from '../../domain/payment.js';
 import type { PaymentStatus } from '../../domain/status.js';
 import type { PaymentResult } from '../../ports/payment.js';
 
@@ -17,22 +18,7 @@ export interface StripePaymentIntentLike {
   metadata?: Record<string, string> | null;
 }
 
-/** Normalized decline reasons, with Stripe's `decline_code` values that map onto each. */
-export const DECLINE_REASONS = [
-  'card_declined',
-  'insufficient_funds',
-  'expired_card',
-  'incorrect_cvc',
-  'processing_error',
-  'fraudulent',
-  'authentication_required',
-  'do_not_honor',
-  'other',
-] as const;
-/** A normalized decline reason. */
-export type DeclineReason = (typeof DECLINE_REASONS)[number];
-
-const DECLINE_CODE_REASONS: ReadonlyMap<string, DeclineReason> = new Map([
+const DECLINE_CODE_REASONS: ReadonlyMap<string, PaymentDeclineReason> = new Map([
   ['generic_decline', 'card_declined'],
   ['card_declined', 'card_declined'],
   ['card_not_supported', 'card_declined'],
@@ -59,7 +45,7 @@ const DECLINE_CODE_REASONS: ReadonlyMap<string, DeclineReason> = new Map([
 ]);
 
 /** Map a Stripe `decline_code` (or error `code`) onto a normalized reason. */
-export function declineReason(code: string | null | undefined): DeclineReason {
+export function declineReason(code: string | null | undefined): PaymentDeclineReason {
   if (code === null || code === undefined) return 'other';
   return DECLINE_CODE_REASONS.get(code) ?? 'other';
 }
@@ -117,7 +103,7 @@ export function toPaymentResult(pi: StripePaymentIntentLike): PaymentResult {
 
 /** A failure as the port carries it: the raw Stripe code and its normalized reason. */
 export function describeFailure(code: string, message: string | null | undefined): NonNullable<PaymentResult['failure']> {
-  return { code, message: message ?? 'The payment was declined', reason: declineReason(code) } as NonNullable<PaymentResult['failure']>;
+  return { code, message: message ?? 'The payment was declined', reason: declineReason(code) };
 }
 
 /** The fields of a Stripe client error the adapter reads. */
