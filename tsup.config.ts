@@ -9,6 +9,10 @@ export const entries = {
   adapters: 'src/adapters.ts',
   testing: 'src/testing.ts',
   diagrams: 'src/diagrams.ts',
+  stripe: 'src/stripe.ts',
+  easypost: 'src/easypost.ts',
+  shippo: 'src/shippo.ts',
+  smtp: 'src/smtp.ts',
 };
 
 const shared = {
@@ -19,7 +23,7 @@ const shared = {
   treeshake: true,
   splitting: true,
   clean: false,
-  external: ['pg', '@electric-sql/pglite', 'vitest'],
+  external: ['pg', '@electric-sql/pglite', 'vitest', 'stripe', 'shippo', 'nodemailer'],
 } as const;
 
 export default defineConfig([
@@ -27,7 +31,7 @@ export default defineConfig([
   {
     ...shared,
     format: ['cjs'],
-    external: ['pg', '@electric-sql/pglite'],
+    external: ['pg', '@electric-sql/pglite', 'stripe', 'shippo', 'nodemailer'],
     noExternal: ['vitest'],
     // vitest is ESM-only: the CommonJS kits reach the runner through its globals.
     esbuildOptions(options) {
