@@ -5,6 +5,16 @@ import { type FakeClock, fakeClock } from '../../src/testing/fake-clock.js';
 import { customer, parcel, usRequest, warehouse } from './carrier-fixtures.js';
 
 const DAY = 86_400_000;
+// How the sandbox plays each backend fault of the kit.
+const SANDBOX_FAULTS = {
+  server_error: 'error',
+  rate_limited: 'rate_limited',
+  timeout: 'timeout',
+  network_error: 'network',
+  client_error: 'rejected',
+  error_body: 'error_body',
+  lost_reply: 'late',
+} as const;
 const clocks = new WeakMap<SandboxCarrier, FakeClock>();
 const clockOf = (c: SandboxCarrier) => clocks.get(c) as FakeClock;
 
@@ -24,6 +34,13 @@ describeCarrierConformance(
     advance: (c) => {
       clockOf(c).advance(10 * DAY);
     },
+    injectFault: (c, fault) => c.injectFault(SANDBOX_FAULTS[fault]),
+    open: (c) => {
+      const other = c.open();
+      clocks.set(other, clockOf(c));
+      return other;
+    },
+    purchases: (c) => c.labels().length,
   },
 );
 
