@@ -66,3 +66,41 @@ describe('sandboxPayment', () => {
     await expect(payments.capture({ paymentId: 'pay_nope', amount: 1, idempotencyKey: 'c2' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('sandboxPayment: what real providers do', () => {
+  it('gives every decline a reason from the documented list and keeps the raw code', async () => {
+    const payments = sandboxPayment();
+    const cases = { tok_decline: 'card_declined', tok_incorrect_cvc: 'incorrect_cvc', tok_fraudulent: 'fraudulent', tok_processing_error: 'processing_error', tok_do_not_honor: 'do_not_honor', tok_insufficient_funds: 'insufficient_funds', tok_expired: 'expired_card' };
+    for (const [method, reason] of Object.entries(cases)) {
+      const p = await payments.authorize(authorizeRequest(method, `k_${method}`));
+      expect(p.status).toBe('failed');
+      expect(p.failure).toMatchObject({ code: reason, reason });
+    }
+  });
+
+  it('with single captures, the first capture closes the authorization', async () => {
+    const payments = sandboxPayment({ captures: 'single' });
+    expect(payments.capabilities).toMatchObject({ partialCapture: true, multipleCaptures: false });
+    const p = await payments.authorize(authorizeRequest('tok_visa'));
+    expect((await payments.capture({ paymentId: p.paymentId, amount: 3000, idempotencyKey: 'c1' })).captured).toBe(3000);
+    expect((await payments.capture({ paymentId: p.paymentId, amount: 3000, idempotencyKey: 'c1' })).captured).toBe(3000);
+    await expect(payments.capture({ paymentId: p.paymentId, amount: 1000, idempotencyKey: 'c2' })).rejects.toMatchObject({
+      code: 'PAYMENT_FAILED',
+      details: { reason: 'capture_closed' },
+    });
+    expect((await payments.retrieve({ paymentId: p.paymentId }))?.captured).toBe(3000);
+  });
+
+  it('signs webhooks that its parseWebhook verifies, and a second instance shares the account', async () => {
+    const payments = sandboxPayment({ webhookSecret: 'whsec_pay' });
+    expect(payments.capabilities.webhooks).toBe(true);
+    const p = await payments.authorize(authorizeRequest('tok_visa'));
+    const hook = await payments.webhookFor(p.paymentId);
+    const event = await payments.parseWebhook?.(hook.rawBody, hook.headers);
+    expect(event).toMatchObject({ paymentId: p.paymentId, status: 'authorized', type: 'payment.authorized', eventId: expect.stringMatching(/^evt_/) });
+    await expect(payments.parseWebhook?.(`${String(hook.rawBody)} `, hook.headers)).rejects.toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
+    const other = payments.open();
+    expect((await other.authorize(authorizeRequest('tok_visa'))).paymentId).toBe(p.paymentId);
+    expect(await other.retrieve({ paymentId: p.paymentId })).toEqual(await payments.retrieve({ paymentId: p.paymentId }));
+  });
+});
