@@ -1,6 +1,5 @@
 // Public entry of fulfillkit's core.
 export * from './domain/index.js';
-export type { CustomsDeclaration, CustomsDeclarationInput, CustomsItem, LineCustoms } from './domain/customs.js';
 export * from './ports/index.js';
 export { createFulfillment } from './engine/create-fulfillment.js';
 export type { Fulfillment } from './engine/create-fulfillment.js';

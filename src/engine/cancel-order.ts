@@ -2,6 +2,7 @@
 // unshipped remainder after a partial shipment. Labels are voided, held stock
 // released and money voided or refunded before the order records it.
 import { z } from 'zod';
+import { customsDeclarationFor } from './customs-declaration.js';
 import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
@@ -138,6 +139,7 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
     throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${rate.carrierId} or location ${shipment.locationId} is not configured`);
   }
   let calls = 0;
+  const customs = customsDeclarationFor(order, shipment, location, ctx.policy.customs);
   try {
     return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, () => {
       calls++;
@@ -149,6 +151,7 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
         parcels: shipment.parcels,
         idempotencyKey: `${shipment.id}:label:${rate.carrierId}:${rate.service}`,
         reference: order.reference ?? order.id,
+        ...(customs === undefined ? {} : { customs }),
       });
     });
   } catch (err) {
