@@ -45,7 +45,7 @@ for (const [name, account] of [
           orderId: 'ord_prop',
           amount: { amount: 5000, currency: 'USD' },
           method: 'pm_card_visa',
-          customer: {},
+          customer: { email: 'prop@example.com' },
           idempotencyKey: `auth_${Math.random()}`,
         });
         const paymentId = authorized.paymentId;
