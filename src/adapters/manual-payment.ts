@@ -147,7 +147,7 @@ export function manualPayment(options: ManualPaymentOptions = {}): ManualPayment
         });
       }
       p.status = 'failed';
-      p.failure = { code: 'not_paid', message: reason };
+      p.failure = { code: 'not_paid', message: reason, reason: 'other' };
       return current(paymentId);
     },
 

@@ -244,7 +244,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
         const paymentId = order.payment.paymentId;
         if (!paymentId || (order.status !== 'pending_payment' && order.status !== 'payment_failed')) return order;
         const payments = requirePayments(ctx);
-        const result = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId }));
+        const result = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId }, o));
         if (result && (result.status === 'authorized' || result.status === 'captured')) return recordAuthorized(ctx, order, result);
         return order;
       },

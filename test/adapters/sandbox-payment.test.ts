@@ -1,10 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { type SandboxPayment, sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import type { PaymentResult } from '../../src/ports/payment.js';
+import type { BackendFault } from '../../src/testing/adapter-checks.js';
+import { fakeClock } from '../../src/testing/fake-clock.js';
 import { describePaymentConformance } from '../../src/testing/payment-conformance.js';
 
-describePaymentConformance('sandboxPayment', () => sandboxPayment(), {
-  methods: { approve: 'tok_visa', decline: 'tok_decline' },
-});
+// How the sandbox plays each backend fault of the kit.
+const SANDBOX_FAULTS = {
+  server_error: 'error',
+  rate_limited: 'rate_limited',
+  timeout: 'timeout',
+  network_error: 'network',
+  client_error: 'rejected',
+  error_body: 'error_body',
+  lost_reply: 'late',
+} as const;
+
+const clock = fakeClock();
+const kitOptions = {
+  methods: {
+    approve: 'tok_visa',
+    decline: 'tok_decline',
+    requiresAction: 'tok_3ds',
+    declines: {
+      card_declined: 'tok_decline',
+      insufficient_funds: 'tok_insufficient_funds',
+      expired_card: 'tok_expired',
+      incorrect_cvc: 'tok_incorrect_cvc',
+      fraudulent: 'tok_fraudulent',
+      processing_error: 'tok_processing_error',
+      do_not_honor: 'tok_do_not_honor',
+    },
+  },
+  settle: async (p: SandboxPayment, payment: PaymentResult) => void (await p.completeAction(payment.paymentId, 'approve')),
+  abandon: async (p: SandboxPayment, payment: PaymentResult) => void (await p.completeAction(payment.paymentId, 'decline')),
+  injectFault: (p: SandboxPayment, fault: BackendFault) => p.injectFault(SANDBOX_FAULTS[fault]),
+  open: (p: SandboxPayment) => p.open(),
+  signedWebhook: (p: SandboxPayment, payment: PaymentResult) => p.webhookFor(payment.paymentId),
+  staleWebhook: (p: SandboxPayment, payment: PaymentResult) => p.webhookFor(payment.paymentId, { signedAt: new Date(clock.now().getTime() - 3_600_000) }),
+};
+
+describePaymentConformance('sandboxPayment', () => sandboxPayment({ clock, webhookSecret: 'whsec_pay' }), kitOptions);
+describePaymentConformance('sandboxPayment (single capture)', () => sandboxPayment({ clock, captures: 'single', webhookSecret: 'whsec_pay' }), kitOptions);
 
 const authorizeRequest = (method: string, key = 'ord_1:authorize:1') => ({
   orderId: 'ord_1',
