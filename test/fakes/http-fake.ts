@@ -24,13 +24,15 @@ export interface FakeResponse {
  * - `status`: answer `status` with `body` and do nothing;
  * - `lose-reply`: do the work, then cut the connection before answering;
  * - `drop`: cut the connection without doing anything;
- * - `delay`: wait `ms` before doing the work and answering.
+ * - `delay`: wait `ms` before doing the work and answering;
+ * - `hang`: answer nothing for `ms`, then cut the connection without doing anything.
  */
 export type Fault =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string>; match?: RegExp }
   | { kind: 'lose-reply'; match?: RegExp }
   | { kind: 'drop'; match?: RegExp }
-  | { kind: 'delay'; ms: number; match?: RegExp };
+  | { kind: 'delay'; ms: number; match?: RegExp }
+  | { kind: 'hang'; ms: number; match?: RegExp };
 
 export type Route = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
@@ -71,6 +73,11 @@ export async function startHttpFake(route: Route): Promise<HttpFake> {
     const index = faults.findIndex((f) => f.match === undefined || f.match.test(`${request.method} ${request.path}`));
     const fault = index >= 0 ? faults.splice(index, 1)[0] : undefined;
     if (fault?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'hang') {
+      await new Promise((r) => setTimeout(r, fault.ms));
       req.socket.destroy();
       return;
     }
@@ -138,4 +145,30 @@ function arraysOf(value: unknown): unknown {
   const entries = Object.entries(value).map(([k, v]) => [k, arraysOf(v)] as const);
   if (entries.length > 0 && entries.every(([k], i) => k === String(i))) return entries.map(([, v]) => v);
   return Object.fromEntries(entries);
+}
+
+/** The conformance kits' backend faults as fake-server faults on requests matching `match`. */
+export function backendFault(
+  fault: 'server_error' | 'rate_limited' | 'timeout' | 'network_error' | 'client_error' | 'error_body' | 'lost_reply',
+  match: RegExp,
+  shapes: { errorBody: unknown; hangMs: number; closedConnectionRetries?: number },
+): Fault[] {
+  // Clients that retry a closed connection on their own need the fault once more per retry.
+  const repeat = (f: Fault): Fault[] => Array.from({ length: 1 + (shapes.closedConnectionRetries ?? 0) }, () => f);
+  switch (fault) {
+    case 'server_error':
+      return [{ kind: 'status', status: 503, body: shapes.errorBody, match }];
+    case 'rate_limited':
+      return [{ kind: 'status', status: 429, body: shapes.errorBody, match }];
+    case 'client_error':
+      return [{ kind: 'status', status: 400, body: shapes.errorBody, match }];
+    case 'error_body':
+      return [{ kind: 'status', status: 200, body: shapes.errorBody, match }];
+    case 'timeout':
+      return [{ kind: 'hang', ms: shapes.hangMs, match }];
+    case 'network_error':
+      return repeat({ kind: 'drop', match });
+    case 'lost_reply':
+      return repeat({ kind: 'lose-reply', match });
+  }
 }

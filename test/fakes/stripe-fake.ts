@@ -71,12 +71,16 @@ export interface StripeFake {
   port: number;
   intents: Map<string, PaymentIntent>;
   refunds: Map<string, Refund>;
+  /** The intent as the API returns it (for signed test events). */
+  intentView(id: string): unknown;
   /** Events in the order they happened. */
   events: StripeEvent[];
   /** Money moved at the processor, once per effect. */
   movements: { intent: string; kind: 'capture' | 'refund'; amount: number }[];
   /** Finish 3-D Secure for an intent waiting on it. */
   completeAction(id: string): void;
+  /** The customer fails 3-D Secure: the intent needs a new payment method. */
+  failAction(id: string): void;
   /** Move every pending refund to succeeded. */
   settleRefunds(): void;
   close(): Promise<void>;
@@ -283,10 +287,25 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     refunds,
     events,
     movements,
+    intentView: (piId) => {
+      const pi = intents.get(piId);
+      return pi === undefined ? null : view(pi, []);
+    },
     completeAction(piId) {
       const pi = intents.get(piId);
       if (pi?.status !== 'requires_action') throw new Error(`${piId} is not waiting for 3-D Secure`);
       authorizeIntent(pi);
+    },
+    failAction(piId) {
+      const pi = intents.get(piId);
+      if (pi?.status !== 'requires_action') throw new Error(`${piId} is not waiting for 3-D Secure`);
+      pi.status = 'requires_payment_method';
+      pi.last_payment_error = {
+        type: 'card_error',
+        code: 'payment_intent_authentication_failure',
+        message: 'The provided PaymentMethod has failed authentication.',
+      };
+      emit('payment_intent.payment_failed', pi);
     },
     settleRefunds() {
       for (const r of refunds.values()) {

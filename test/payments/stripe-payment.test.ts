@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFulfillmentError, signWebhook } from '../../src/index.js';
 import { stripePayment } from '../../src/stripe.js';
 import { describePaymentConformance } from '../../src/testing.js';
+import { backendFault } from '../fakes/http-fake.js';
 import { type StripeFake, startStripeFake } from '../fakes/stripe-fake.js';
 
 const SECRET = 'whsec_test_secret';
@@ -21,7 +22,48 @@ afterAll(async () => {
 });
 
 const clientFor = (f: StripeFake, retries = 0) =>
-  new Stripe('sk_test_fulfillkit', { host: '127.0.0.1', port: f.port, protocol: 'http', maxNetworkRetries: retries });
+  new Stripe('sk_test_fulfillkit', { host: '127.0.0.1', port: f.port, protocol: 'http', maxNetworkRetries: retries, timeout: 1_000 });
+
+// The kit's hooks for one fake account: faults on the next money-moving request, a second
+// instance on the same account, and events signed by the official client.
+const signer = new Stripe('sk_test_fulfillkit');
+function kitHooks(account: () => StripeFake) {
+  const event = (paymentId: string, created: number) => {
+    const payload = JSON.stringify({
+      id: `evt_${paymentId}_${created}`,
+      object: 'event',
+      type: 'payment_intent.amount_capturable_updated',
+      created,
+      data: { object: account().intentView(paymentId) },
+    });
+    return { payload, created };
+  };
+  return {
+    injectFault: (_: unknown, fault: Parameters<typeof backendFault>[0]) => {
+      const faults = backendFault(fault, /^POST /, {
+        errorBody: { error: { type: fault === 'client_error' ? 'invalid_request_error' : 'api_error', message: `injected ${fault}` } },
+        hangMs: 2_500,
+        closedConnectionRetries: 1,
+      });
+      for (const x of faults) account().http.inject(x);
+    },
+    open: () => stripePayment({ client: clientFor(account()), webhookSecret: SECRET }),
+    signedWebhook: (_: unknown, p: { paymentId: string }) => {
+      const { payload, created } = event(p.paymentId, Math.floor(Date.now() / 1000));
+      return { rawBody: payload, headers: { 'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: created }) } };
+    },
+    staleWebhook: (_: unknown, p: { paymentId: string }) => {
+      const { payload, created } = event(p.paymentId, Math.floor(Date.now() / 1000) - 3_600);
+      return { rawBody: payload, headers: { 'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: created }) } };
+    },
+  };
+}
+const DECLINES = {
+  card_declined: 'pm_card_chargeDeclined',
+  insufficient_funds: 'pm_card_visa_chargeDeclinedInsufficientFunds',
+  expired_card: 'pm_card_chargeDeclinedExpiredCard',
+  fraudulent: 'pm_card_chargeDeclinedFraudulent',
+} as const;
 
 const request = (method = 'pm_card_visa', key = `auth_${Math.random().toString(36).slice(2)}`) => ({
   orderId: `ord_${key}`,
@@ -35,13 +77,22 @@ const request = (method = 'pm_card_visa', key = `auth_${Math.random().toString(3
 const SINGLE_CAPTURE_SKIPS = ['capture: partial capture leaves the rest open'];
 
 describePaymentConformance('stripe (single capture)', () => stripePayment({ client: clientFor(fake), webhookSecret: SECRET }), {
-  methods: { approve: 'pm_card_visa', decline: 'pm_card_chargeDeclined' },
+  methods: { approve: 'pm_card_visa', decline: 'pm_card_chargeDeclined', declines: DECLINES, requiresAction: 'pm_card_authenticationRequired' },
+  settle: (_, p) => fake.completeAction(p.paymentId),
+  abandon: (_, p) => fake.failAction(p.paymentId),
+  ...kitHooks(() => fake),
   skip: SINGLE_CAPTURE_SKIPS,
 });
 
-describePaymentConformance('stripe (multicapture, asynchronous refunds)', () => stripePayment({ client: clientFor(multi), multicapture: true }), {
-  methods: { approve: 'pm_card_visa', decline: 'pm_card_visa_chargeDeclinedInsufficientFunds' },
-});
+describePaymentConformance(
+  'stripe (multicapture, asynchronous refunds)',
+  () => stripePayment({ client: clientFor(multi), multicapture: true, webhookSecret: SECRET }),
+  {
+    methods: { approve: 'pm_card_visa', decline: 'pm_card_visa_chargeDeclinedInsufficientFunds', declines: DECLINES },
+    ...kitHooks(() => multi),
+    open: () => stripePayment({ client: clientFor(multi), multicapture: true, webhookSecret: SECRET }),
+  },
+);
 
 describePaymentConformance('stripe (3-D Secure)', () => stripePayment({ client: clientFor(fake) }), {
   methods: { approve: 'pm_card_authenticationRequired' },

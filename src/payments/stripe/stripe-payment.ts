@@ -136,7 +136,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
   };
   const load = async (paymentId: string, signal?: AbortSignal): Promise<StripePaymentIntentLike | null> => {
     try {
-      return await raceSignal(client.paymentIntents.retrieve(paymentId, { expand: EXPAND }), signal, 'stripe');
+      return asIntent(await raceSignal(client.paymentIntents.retrieve(paymentId, { expand: EXPAND }), signal, 'stripe'), 'retrieve');
     } catch (err) {
       if (isMissing(err)) return null;
       throw toFulfillmentError(err, 'retrieve');
@@ -175,7 +175,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       };
       try {
         const pi = await raceSignal(client.paymentIntents.create(params, { idempotencyKey: request.idempotencyKey }), callOptions?.signal, 'stripe');
-        return toPaymentResult(pi);
+        return toPaymentResult(asIntent(pi, 'authorize'));
       } catch (err) {
         // A decline is an answer: Stripe sends 402 with the declined intent attached.
         const declined = declinedIntent(err);
@@ -192,28 +192,30 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       // A retried capture finds its effect already applied when Stripe replays the key;
       // beyond that, refuse here what Stripe would refuse, with the port's error.
       const open = before.status === 'requires_capture' ? (before.amount_capturable ?? 0) : 0;
-      if (request.amount > open) {
-        const replay = await replayed(() =>
-          client.paymentIntents.capture(request.paymentId, { amount_to_capture: request.amount, expand: EXPAND }, { idempotencyKey: request.idempotencyKey }),
-        );
-        if (replay !== null) return toPaymentResult(replay);
-        throw refusal(view, 'capture', open === 0 ? 'not_capturable' : 'exceeds_authorized', request.amount);
-      }
       const send = (final: boolean | undefined) =>
         client.paymentIntents.capture(
           request.paymentId,
           { amount_to_capture: request.amount, expand: EXPAND, ...(final === undefined ? {} : { final_capture: final }) },
           { idempotencyKey: request.idempotencyKey },
         );
-      if (!multicapture) return toPaymentResult(await call('capture', signal, () => send(undefined)));
+      if (request.amount > open) {
+        // Stripe answers a key it has seen only for the same parameters; with multicapture
+        // the first try may have sent either final_capture value.
+        for (const final of multicapture ? [true, false] : [undefined]) {
+          const replay = await replayed(() => send(final));
+          if (replay !== null) return toPaymentResult(asIntent(replay, 'capture'));
+        }
+        throw refusal(view, 'capture', open === 0 ? 'not_capturable' : 'exceeds_authorized', request.amount);
+      }
+      if (!multicapture) return toPaymentResult(asIntent(await call('capture', signal, () => send(undefined)), 'capture'));
       // final_capture depends on what is still open, which an applied first try changed:
       // a retry that Stripe refuses as a reused key with other parameters replays the other form.
       const final = request.amount >= open;
       try {
-        return toPaymentResult(await raceSignal(send(final), signal, 'stripe'));
+        return toPaymentResult(asIntent(await raceSignal(send(final), signal, 'stripe'), 'capture'));
       } catch (err) {
         if ((err as { type?: string } | null)?.type !== 'StripeIdempotencyError') throw toFulfillmentError(err, 'capture');
-        return toPaymentResult(await call('capture', signal, () => send(!final)));
+        return toPaymentResult(asIntent(await call('capture', signal, () => send(!final)), 'capture'));
       }
     },
 
@@ -227,7 +229,7 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       const pi = await call('void', signal, () =>
         client.paymentIntents.cancel(request.paymentId, { cancellation_reason: 'requested_by_customer', expand: EXPAND }, { idempotencyKey: request.idempotencyKey }),
       );
-      return toPaymentResult(pi);
+      return toPaymentResult(asIntent(pi, 'void'));
     },
 
     async refund(request: RefundRequest, callOptions?: AdapterCallOptions): Promise<PaymentResult> {
@@ -245,7 +247,8 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
         if (replay !== null) return toPaymentResult(await mustLoad(request.paymentId, 'refund', signal));
         throw refusal(before, 'refund', before.captured === 0 ? 'not_refundable' : 'exceeds_captured', request.amount);
       }
-      await call('refund', signal, () => client.refunds.create(params, { idempotencyKey: request.idempotencyKey }));
+      const refund = await call('refund', signal, () => client.refunds.create(params, { idempotencyKey: request.idempotencyKey }));
+      if (refund === null || typeof refund !== 'object' || typeof refund.id !== 'string') throw malformed('refund');
       return toPaymentResult(await mustLoad(request.paymentId, 'refund', signal));
     },
 
@@ -259,8 +262,8 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
       // authorize with the same key is the exact lookup within 24 hours.
       const query = `metadata['${STRIPE_KEY_METADATA}']:'${ref.idempotencyKey.replace(/['\\]/g, '\\$&')}'`;
       const found = await call('retrieve', signal, () => client.paymentIntents.search({ query, limit: 1, expand: ['data.latest_charge'] }));
-      const pi = found.data[0];
-      return pi === undefined ? null : toPaymentResult(pi);
+      const pi = Array.isArray(found?.data) ? found.data[0] : undefined;
+      return pi === undefined ? null : toPaymentResult(asIntent(pi, 'retrieve'));
     },
   };
 
@@ -281,6 +284,22 @@ export function stripePayment(options: StripePaymentOptions): PaymentAdapter {
 
 // ---- internals ------------------------------------------------------------
 
+// An answer that is not a PaymentIntent (an error object sent with 200, a proxy's page) moves nothing.
+function asIntent(value: unknown, operation: string): StripePaymentIntentLike {
+  const pi = value as Partial<StripePaymentIntentLike> & { object?: unknown };
+  if (pi === null || typeof pi !== 'object' || pi.object !== 'payment_intent' || typeof pi.id !== 'string' || typeof pi.amount !== 'number' || typeof pi.currency !== 'string' || typeof pi.status !== 'string') {
+    throw malformed(operation);
+  }
+  return pi as StripePaymentIntentLike;
+}
+
+function malformed(operation: string): FulfillmentError {
+  return new FulfillmentError('ADAPTER_ERROR', `Stripe ${operation}: the answer is not a Stripe object`, {
+    retryable: false,
+    details: { provider: 'stripe', operation, reason: 'malformed_answer' },
+  });
+}
+
 function declinedResult(pi: StripePaymentIntentLike, err: unknown): PaymentResult {
   const result = toPaymentResult(pi);
   if (result.failure === null || result.status !== 'failed') return result;
@@ -289,10 +308,13 @@ function declinedResult(pi: StripePaymentIntentLike, err: unknown): PaymentResul
 }
 
 // Try a request that should fail; return its answer only when Stripe replays an earlier success.
+// A transient failure of the attempt itself is thrown, retryable, rather than read as a refusal.
 async function replayed<T>(attempt: () => Promise<T>): Promise<T | null> {
   try {
     return await attempt();
-  } catch {
+  } catch (err) {
+    const error = toFulfillmentError(err, 'replay');
+    if (error.retryable) throw error;
     return null;
   }
 }

@@ -8,6 +8,7 @@ import type { PaymentResult } from '../../ports/payment.js';
 /** The fields of a Stripe PaymentIntent the adapter reads. */
 export interface StripePaymentIntentLike {
   id: string;
+  object?: string;
   status: string;
   amount: number;
   currency: string;
