@@ -13,6 +13,8 @@ export interface JsonApi {
   fetch: FetchLike;
   /** Read the provider's error message out of an error body. */
   describeError(body: unknown): { code: string; message: string };
+  /** Longest wait for one answer, whatever the caller's signal says. */
+  timeoutMs: number;
 }
 
 /** An answer that was not 2xx: `status` and the parsed body. */
@@ -34,15 +36,17 @@ export async function requestJson(
   options: { signal?: AbortSignal; headers?: Record<string, string> } = {},
 ): Promise<{ ok: true; body: unknown } | { ok: false; failure: JsonFailure }> {
   let response: Response;
+  const own = AbortSignal.timeout(api.timeoutMs);
+  const signal = options.signal === undefined ? own : AbortSignal.any([options.signal, own]);
   try {
     response = await api.fetch(`${api.baseUrl}${path}`, {
       method,
       headers: { accept: 'application/json', ...api.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      signal,
     });
   } catch (cause) {
-    const timedOut = options.signal?.aborted === true;
+    const timedOut = signal.aborted;
     throw new CarrierError(`${api.carrierId}: ${timedOut ? 'the call ran past its deadline' : 'the API could not be reached'}`, {
       carrierId: api.carrierId,
       retryable: true,
@@ -59,7 +63,17 @@ export async function requestJson(
       parsed = text;
     }
   }
-  if (response.ok) return { ok: true, body: parsed };
+  if (response.ok) {
+    // "200 OK" with an error object is the provider failing, not an answer.
+    if (parsed !== null && typeof parsed === 'object' && 'error' in parsed && (parsed as { error: unknown }).error) {
+      const { code, message } = api.describeError(parsed);
+      throw new CarrierError(`${api.carrierId}: ${message}`, { carrierId: api.carrierId, retryable: false, details: { status: response.status, providerCode: code, path, reason: 'error_body' } });
+    }
+    if (parsed === null || typeof parsed !== 'object') {
+      throw new CarrierError(`${api.carrierId}: the answer to ${path} is not a JSON object`, { carrierId: api.carrierId, retryable: false, details: { status: response.status, path, reason: 'malformed' } });
+    }
+    return { ok: true, body: parsed };
+  }
   if (response.status === 429 || response.status >= 500) {
     const { code, message } = api.describeError(parsed);
     throw new CarrierError(`${api.carrierId}: ${message}`, {

@@ -5,6 +5,7 @@ import { easypostCarrier } from '../../src/easypost.js';
 import type { RateRequest } from '../../src/index.js';
 import { describeCarrierConformance } from '../../src/testing.js';
 import { type EasyPostFake, startEasyPostFake } from '../fakes/easypost-fake.js';
+import { backendFault } from '../fakes/http-fake.js';
 
 const SECRET = 'ｓｅｃｒｅｔ-easypost'; // full-width letters: EasyPost NFKD-normalizes the secret
 let fake: EasyPostFake;
@@ -31,7 +32,7 @@ const customs: CustomsDeclaration = {
   items: [{ sku: 'TEE', description: 'Cotton t-shirt', quantity: 2, value: { amount: 4000, currency: 'USD' }, weight: { value: 400, unit: 'g' }, hsCode: '6109.10', originCountry: 'PT' }],
 };
 const carrier = (over: Partial<Parameters<typeof easypostCarrier>[0]> = {}) =>
-  easypostCarrier({ apiKey: 'EZTKtest', baseUrl: fake.baseUrl, webhookSecret: SECRET, ...over });
+  easypostCarrier({ apiKey: 'EZTKtest', baseUrl: fake.baseUrl, webhookSecret: SECRET, timeoutMs: 1_000, ...over });
 
 describeCarrierConformance('easypost', () => carrier(), {
   sampleRequest,
@@ -41,6 +42,17 @@ describeCarrierConformance('easypost', () => carrier(), {
     return fake.webhook(label.trackingNumber, SECRET);
   },
   advance: (_, label) => fake.scan(label.trackingNumber, 'in_transit', 'departed_facility'),
+  // Faults hit the purchase itself, the request that spends money.
+  injectFault: (_, fault) => {
+    const errorBody = { error: { code: fault === 'client_error' ? 'SHIPMENT.INVALID_PARAMS' : 'INTERNAL_SERVER_ERROR', message: `injected ${fault}` } };
+    for (const f of backendFault(fault, /\/buy$/, { errorBody, hangMs: 2_500 })) fake.http.inject(f);
+  },
+  open: () => carrier(),
+  purchases: () => fake.purchases.length,
+  labelService: (_, label) => {
+    const rate = fake.shipments.get(label.labelId)?.selected_rate as { carrier: string; service: string } | null;
+    return `${rate?.carrier} ${rate?.service}`;
+  },
 });
 
 async function buyOne(c = carrier(), request: RateRequest = sampleRequest, extra: { customs?: CustomsDeclaration } = {}) {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomsDeclaration, RateRequest } from '../../src/index.js';
 import { shippoCarrier } from '../../src/shippo.js';
 import { describeCarrierConformance } from '../../src/testing.js';
+import { backendFault } from '../fakes/http-fake.js';
 import { type ShippoFake, startShippoFake } from '../fakes/shippo-fake.js';
 
 const SECRET = 'shippo-hmac-secret';
@@ -14,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const client = (token = 'shippo_test_key') => new Shippo({ apiKeyHeader: `ShippoToken ${token}`, serverURL: fake.url, retryConfig: { strategy: 'none' } });
-const carrier = (over: Partial<Parameters<typeof shippoCarrier>[0]> = {}) => shippoCarrier({ client: client(), webhookSecret: SECRET, ...over });
+const carrier = (over: Partial<Parameters<typeof shippoCarrier>[0]> = {}) => shippoCarrier({ client: client(), webhookSecret: SECRET, timeoutMs: 1_000, ...over });
 
 const warehouse = { name: 'Acme Warehouse', line1: '417 Montgomery St', city: 'San Francisco', region: 'CA', postalCode: '94104', country: 'US' };
 const customer = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' };
@@ -43,6 +44,13 @@ describeCarrierConformance('shippo (official SDK)', () => carrier(), {
   },
   staleWebhook: (_, label) => fake.webhook(label.trackingNumber, SECRET, new Date(Date.now() - 3_600_000)),
   advance: (_, label) => fake.scan(label.trackingNumber, 'TRANSIT', 'package_arrived'),
+  // Faults hit the purchase itself, the request that spends money.
+  injectFault: (_, fault) => {
+    for (const f of backendFault(fault, /^POST \/transactions$/, { errorBody: { detail: `injected ${fault}` }, hangMs: 2_500 })) fake.http.inject(f);
+  },
+  open: () => carrier(),
+  purchases: () => fake.purchases.length,
+  labelService: (_, label) => fake.serviceOf(label.labelId),
 });
 
 async function quote(c = carrier(), request = sampleRequest) {

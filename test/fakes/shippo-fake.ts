@@ -12,6 +12,8 @@ export interface ShippoFake {
   transactions: Map<string, Json>;
   /** Labels bought, once per purchase. */
   purchases: string[];
+  /** `"<provider> <service level name>"` of the rate a transaction bought. */
+  serviceOf(transactionId: string): string;
   scan(trackingNumber: string, status: string, substatus?: string): void;
   webhook(trackingNumber: string, secret: string, at?: Date): { rawBody: string; headers: Record<string, string> };
   settleRefunds(): void;
@@ -216,6 +218,10 @@ export async function startShippoFake(options: { token?: string } = {}): Promise
       const t = Math.floor(at.getTime() / 1000);
       const mac = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest('hex');
       return { rawBody, headers: { 'content-type': 'application/json', 'shippo-auth-signature': `t=${t},v1=${mac}` } };
+    },
+    serviceOf(transactionId) {
+      const rate = rates.get(String(transactions.get(transactionId)?.rate));
+      return `${rate?.provider} ${(rate?.servicelevel as { name?: string } | undefined)?.name}`;
     },
     settleRefunds() {
       for (const tx of transactions.values()) if (tx.status === 'REFUNDPENDING') tx.status = 'REFUNDED';

@@ -73,15 +73,11 @@ const request = (method = 'pm_card_visa', key = `auth_${Math.random().toString(3
   idempotencyKey: key,
 });
 
-// A single-capture account cannot capture the rest after a partial capture: Stripe releases it.
-const SINGLE_CAPTURE_SKIPS = ['capture: partial capture leaves the rest open'];
-
 describePaymentConformance('stripe (single capture)', () => stripePayment({ client: clientFor(fake), webhookSecret: SECRET }), {
   methods: { approve: 'pm_card_visa', decline: 'pm_card_chargeDeclined', declines: DECLINES, requiresAction: 'pm_card_authenticationRequired' },
   settle: (_, p) => fake.completeAction(p.paymentId),
   abandon: (_, p) => fake.failAction(p.paymentId),
   ...kitHooks(() => fake),
-  skip: SINGLE_CAPTURE_SKIPS,
 });
 
 describePaymentConformance(
@@ -93,12 +89,6 @@ describePaymentConformance(
     open: () => stripePayment({ client: clientFor(multi), multicapture: true, webhookSecret: SECRET }),
   },
 );
-
-describePaymentConformance('stripe (3-D Secure)', () => stripePayment({ client: clientFor(fake) }), {
-  methods: { approve: 'pm_card_authenticationRequired' },
-  settle: (_, p) => fake.completeAction(p.paymentId),
-  skip: SINGLE_CAPTURE_SKIPS,
-});
 
 describe('stripePayment: wire format', () => {
   it('authorize sends a manual-capture PaymentIntent with the order id, key metadata and Idempotency-Key', async () => {

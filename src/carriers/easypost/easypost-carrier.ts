@@ -60,6 +60,11 @@ export interface EasyPostCarrierOptions {
    */
   carrierAccounts?: readonly string[];
   /**
+   * Longest wait for one EasyPost answer, in milliseconds (the engine's deadline may end it sooner).
+   * @defaultValue 30000
+   */
+  timeoutMs?: number;
+  /**
    * How far back a label purchase looks for an earlier purchase under the same idempotency key, in hours.
    * @defaultValue 72
    */
@@ -126,6 +131,7 @@ export function easypostCarrier(options: EasyPostCarrierOptions): CarrierAdapter
     baseUrl: (options.baseUrl ?? 'https://api.easypost.com/v2').replace(/\/$/, ''),
     headers: { authorization: `Basic ${btoa(`${options.apiKey}:`)}` },
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    timeoutMs: options.timeoutMs ?? 30_000,
     describeError: (body) => {
       const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
       return { code: typeof error?.code === 'string' ? error.code : 'UNKNOWN', message: typeof error?.message === 'string' ? error.message : 'request failed' };

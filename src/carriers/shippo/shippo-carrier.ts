@@ -21,7 +21,7 @@ import type {
 import { readHeader, verifyWebhook } from '../../tracking/webhook-signature.js';
 import { type ShippoTrackingStatusLike, shippoEvents } from './shippo-tracking.js';
 
-type Options = { fetchOptions?: { signal?: AbortSignal } };
+type Options = { fetchOptions?: { signal?: AbortSignal }; timeoutMs?: number };
 type Req = object;
 
 interface ShippoRateLike {
@@ -103,6 +103,11 @@ export interface ShippoCarrierOptions {
    */
   webhookTolerance?: number;
   /**
+   * Longest wait for one Shippo answer, in milliseconds (the engine's deadline may end it sooner).
+   * @defaultValue 30000
+   */
+  timeoutMs?: number;
+  /**
    * Shippo carrier token (`usps`, `ups`, ...) for polling a tracking number this process did not buy.
    * @defaultValue looked up from the label's transaction and rate
    */
@@ -139,7 +144,9 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierAdapter {
       throw toCarrierError(id, what, err);
     }
   };
-  const opts = (callOptions?: AdapterCallOptions): Options => (callOptions?.signal === undefined ? {} : { fetchOptions: { signal: callOptions.signal } });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const opts = (callOptions?: AdapterCallOptions): Options =>
+    callOptions?.signal === undefined ? { timeoutMs } : { timeoutMs, fetchOptions: { signal: callOptions.signal } };
 
   const shipmentRequest = (request: { from: Address; to: Address; parcels: Parcel[]; customs?: CustomsDeclaration }, metadata: string) => ({
     addressFrom: toShippoAddress(request.from),
