@@ -6,6 +6,9 @@ import Stripe from 'stripe';
 import { Shippo } from 'shippo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/memory.js';
+import { migrate, postgresStorage } from '../../src/postgres.js';
+import type { StorageAdapter } from '../../src/ports/storage.js';
+import { openPostgres, type TestDatabase } from '../helpers/database.js';
 import { createFulfillment, type CarrierAdapter, type Location, type OrderInput } from '../../src/index.js';
 import { easypostCarrier } from '../../src/easypost.js';
 import { shippoCarrier } from '../../src/shippo.js';
@@ -42,10 +45,10 @@ const RENO: Location = {
   address: { name: 'Acme RNO', line1: '50 Commerce St', city: 'Reno', region: 'NV', postalCode: '89501', country: 'US' },
 };
 
-function shop(carrier: CarrierAdapter) {
+function shop(carrier: CarrierAdapter, storage: StorageAdapter = memoryStorage()) {
   const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: stripeFake.port, protocol: 'http', maxNetworkRetries: 1 });
   return createFulfillment({
-    storage: memoryStorage(),
+    storage,
     locations: [WAREHOUSE, RENO],
     carriers: [carrier],
     payments: stripePayment({ client: stripe, webhookSecret: STRIPE_SECRET }),
@@ -191,5 +194,41 @@ describe('end to end on the real provider adapters', () => {
     ]);
     expect((await ff.orders.get(placed.id))?.payment).toMatchObject({ captured: 5000, refunded: 2500 });
     ff.close();
+  });
+});
+
+describe('end to end on PostgreSQL', async () => {
+  const opened = await openPostgres();
+  const db: TestDatabase | null = opened.db;
+  if (opened.problem !== null) throw new Error(opened.problem);
+  afterAll(async () => db?.close());
+
+  it.skipIf(db === null)('two engines on one database racing to ship one shipment buy one EasyPost label and capture once at Stripe', async () => {
+    const database = db as TestDatabase;
+    const schema = database.schema();
+    await migrate({ client: database.client, schema });
+    const carrier = () => easypostCarrier({ apiKey: 'EZTKtest', baseUrl: easypostFake.baseUrl, webhookSecret: EASYPOST_SECRET });
+    const a = shop(carrier(), postgresStorage({ client: database.client, schema }));
+    const b = shop(carrier(), postgresStorage({ client: database.client, schema }));
+    await a.inventory.receive({ sku: 'PG-TEE', locationId: 'sfo', quantity: 3 });
+    const placed = await a.orders.place(order(`pg+${Date.now()}@example.com`, { 'PG-TEE': 1 }));
+    const paymentId = placed.payment?.paymentId as string;
+    const list = await b.fulfillment.pickList({ locationId: 'sfo' });
+    const shipmentId = list.shipmentIds[0] as string;
+    await b.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'PG-TEE', quantity: 1 }] });
+    await a.fulfillment.pack(shipmentId);
+    const results = await Promise.allSettled([a.fulfillment.ship(shipmentId), b.fulfillment.ship(shipmentId), a.fulfillment.ship(shipmentId)]);
+    expect(results.some((r) => r.status === 'fulfilled'), JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')))).toBe(true);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toMatch(/CONCURRENCY_CONFLICT|INVALID_TRANSITION/);
+    // A racer that bought too refunds its label: one label stands, and it is the stored one.
+    const bought = [...easypostFake.shipments.values()].filter((s) => s.reference?.startsWith(`${shipmentId}:`) && s.postage_label !== null);
+    const standing = bought.filter((s) => s.refund_status === null);
+    expect(standing.map((s) => s.id), `bought ${bought.length}`).toHaveLength(1);
+    expect(stripeFake.movements.filter((m) => m.intent === paymentId)).toEqual([{ intent: paymentId, kind: 'capture', amount: 2500 }]);
+    const stored = await b.orders.get(placed.id);
+    expect(stored?.status).toBe('shipped');
+    expect(stored?.shipments[0]?.label?.labelId).toBe(standing[0]?.id);
+    a.close();
+    b.close();
   });
 });

@@ -155,20 +155,22 @@ export function easypostCarrier(options: EasyPostCarrierOptions): CarrierAdapter
     },
   });
 
-  const findPurchase = async (reference: string, signal: AbortSignal | undefined): Promise<EasyPostShipment | null> => {
+  // Every purchased shipment tagged with `reference`, earliest purchase first.
+  const purchasesUnder = async (reference: string, signal: AbortSignal | undefined): Promise<EasyPostShipment[]> => {
     const since = new Date(Date.now() - (options.purchaseLookbackHours ?? 72) * 3_600_000).toISOString();
+    const found: EasyPostShipment[] = [];
     let beforeId: string | undefined;
     for (let page = 0; page < 10; page++) {
       const query = new URLSearchParams({ purchased: 'true', page_size: '100', start_datetime: since });
       if (beforeId !== undefined) query.set('before_id', beforeId);
       const list = (await call('GET', `/shipments?${query}`, undefined, signal, 'list shipments')) as { shipments?: EasyPostShipment[]; has_more?: boolean };
-      const shipments = list.shipments ?? [];
-      const found = shipments.find((s) => s.reference === reference && s.postage_label);
-      if (found !== undefined) return found;
-      if (!list.has_more || shipments.length === 0) return null;
+      const shipments = Array.isArray(list.shipments) ? list.shipments : [];
+      found.push(...shipments.filter((s) => s.reference === reference && s.postage_label));
+      if (!list.has_more || shipments.length === 0) break;
       beforeId = shipments[shipments.length - 1]?.id;
     }
-    return null;
+    const boughtAt = (s: EasyPostShipment) => Date.parse(s.postage_label?.label_date ?? s.created_at ?? '') || 0;
+    return found.sort((a, b) => boughtAt(a) - boughtAt(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   };
 
   const toLabel = (s: EasyPostShipment): Label => {
@@ -231,8 +233,8 @@ export function easypostCarrier(options: EasyPostCarrierOptions): CarrierAdapter
       const ref = rateRef(id, request.rate);
       if (request.parcels.length !== 1) throw new CarrierError(`${id}: one parcel per shipment`, { carrierId: id, retryable: false, details: { reason: 'MULTI_PARCEL_UNSUPPORTED' } });
       // Purchases are tagged with the idempotency key: a retry finds the first one.
-      const earlier = await findPurchase(request.idempotencyKey, signal);
-      if (earlier !== null) return toLabel(earlier);
+      const earlier = (await purchasesUnder(request.idempotencyKey, signal))[0];
+      if (earlier !== undefined) return toLabel(earlier);
       const s = (await call('POST', '/shipments', shipmentBody(request, request.idempotencyKey), signal, 'create shipment')) as EasyPostShipment;
       const rate = (s.rates ?? []).find((r) => r.carrier === ref.carrier && r.service === ref.service);
       if (rate === undefined) {
