@@ -3,6 +3,7 @@ export * from './adapter-results.js';
 export * from './address.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './intent.js';
 export * from './inventory.js';
 export * from './json.js';
 export * from './limits.js';

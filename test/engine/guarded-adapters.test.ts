@@ -44,7 +44,7 @@ describe('labels at the port boundary', () => {
       misbehaving(flatRateCarrier('cheap-co', 100, clock), { createShipment: answer }),
       flatRateCarrier('backup-co', 900, clock),
     ]);
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.rate?.carrierId).toBe('backup-co');
     expect(shipped.label?.trackingNumber).toMatch(/\S/);
@@ -85,7 +85,7 @@ describe('rates at the port boundary', () => {
       misbehaving(flatRateCarrier('odd-co', 100, clock), { getRates: quote }),
       flatRateCarrier('backup-co', 900, clock),
     ]);
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     // The forged 1-cent rate "from backup-co" never competed; the one good rate won.
     expect(shipped.rate).toMatchObject({ carrierId: 'odd-co', service: 'ground', amount: { amount: 100 } });
     const guarded = await guardCarrier(misbehaving(flatRateCarrier('odd-co', 100), { getRates: quote })).getRates({} as never);
