@@ -45,7 +45,10 @@ export function handOverEffects(ctx: EngineContext, order: Order, shipment: Ship
   const onPlaceMissed = ctx.policy.capture === 'on_place' && payment.captured === 0;
   if ((ctx.policy.capture === 'on_ship' || onPlaceMissed) && payment.paymentId && (payment.status === 'authorized' || payment.status === 'captured')) {
     const open = payment.authorized - payment.captured;
-    const partial = (ctx.payments?.capabilities.partialCapture ?? false) && !onPlaceMissed;
+    // Per-shipment captures need a provider that captures several times; a single-capture
+    // provider takes the whole open amount at the first hand-over (later cancellations are refunded).
+    const caps = ctx.payments?.capabilities;
+    const partial = (caps?.partialCapture ?? false) && (caps?.multipleCaptures ?? false) && !onPlaceMissed;
     const due = shipmentValue(order, shipment) + (payment.captured === 0 ? order.totals.shipping.amount : 0);
     const amount = partial ? Math.min(open, due) : payment.captured === 0 ? open : 0;
     if (amount > 0) effects.push({ kind: 'capture', paymentId: payment.paymentId, amount, key: `${order.id}:capture:${shipment.id}` });
