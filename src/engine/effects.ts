@@ -94,7 +94,7 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async returnMoney(ctx, _order, effect) {
     const payments = requirePayments(ctx);
-    const held = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: effect.paymentId }));
+    const held = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: effect.paymentId }, o));
     if (!held) return { captured: 0, refunded: 0, voided: false };
     const open = held.captured - held.refunded;
     let refunded = 0;
@@ -104,7 +104,7 @@ const executors: { [K in EffectKind]: Executor<K> } = {
     }
     let voided = false;
     if (held.captured === 0 && (held.status === 'authorized' || held.status === 'requires_action')) {
-      await callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: effect.paymentId, idempotencyKey: `${effect.key}:void` }));
+      await callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: effect.paymentId, idempotencyKey: `${effect.key}:void` }, o));
       voided = true;
     }
     // Totals at the provider: what the order must record after an unanswered capture.
@@ -113,7 +113,7 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async undoCapture(ctx, order, effect) {
     const payments = requirePayments(ctx);
-    const held = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: effect.paymentId }));
+    const held = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: effect.paymentId }, o));
     if (!held || held.captured <= effect.recorded) return { captured: 0, refunded: 0 };
     await executors.refund(ctx, order, { kind: 'refund', paymentId: effect.paymentId, amount: effect.amount, key: effect.key, reason: effect.reason });
     return { captured: effect.amount, refunded: effect.amount };
@@ -126,8 +126,8 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async capture(ctx, order, effect) {
     const payments = requirePayments(ctx);
-    const result = await callAdapter('payment.capture', ctx.policy.retry, () =>
-      payments.capture({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key }),
+    const result = await callAdapter('payment.capture', ctx.policy.retry, (o) =>
+      payments.capture({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key }, o),
     );
     if (result.status === 'failed') {
       throw new FulfillmentError('PAYMENT_FAILED', `Capture refused: ${result.failure?.message ?? 'unknown reason'}`, {
@@ -139,13 +139,13 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async voidPayment(ctx, _order, effect) {
     const payments = requirePayments(ctx);
-    return callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: effect.paymentId, idempotencyKey: effect.key }));
+    return callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: effect.paymentId, idempotencyKey: effect.key }, o));
   },
 
   async refund(ctx, order, effect) {
     const payments = requirePayments(ctx);
-    const result = await callAdapter('payment.refund', ctx.policy.retry, () =>
-      payments.refund({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key, reason: effect.reason }),
+    const result = await callAdapter('payment.refund', ctx.policy.retry, (o) =>
+      payments.refund({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key, reason: effect.reason }, o),
     );
     if (result.status === 'failed') {
       throw new FulfillmentError('PAYMENT_FAILED', `Refund refused: ${result.failure?.message ?? 'unknown reason'}`, {

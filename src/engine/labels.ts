@@ -22,7 +22,7 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
   }
   let calls = 0;
   try {
-    return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, () => {
+    return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, (o) => {
       calls++;
       return carrier.createShipment({
         shipmentId: shipment.id,
@@ -32,7 +32,7 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
         parcels: shipment.parcels,
         idempotencyKey: labelKey(shipment.id, rate),
         reference: order.reference ?? order.id,
-      });
+      }, o);
     });
   } catch (err) {
     // After an unanswered attempt, a refusal does not prove that no label was bought.
@@ -51,8 +51,8 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
 export async function voidLabel(ctx: EngineContext, carrierId: string, label: Label, key: string): Promise<VoidResult> {
   const carrier = ctx.carriers.get(carrierId);
   if (!carrier) throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${carrierId} is not configured`);
-  const result = await callAdapter(`${carrierId}.voidShipment`, ctx.policy.retry, () =>
-    carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: key }),
+  const result = await callAdapter(`${carrierId}.voidShipment`, ctx.policy.retry, (o) =>
+    carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: key }, o),
   );
   return result;
 }

@@ -105,7 +105,7 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
   const payments = ctx.payments;
   if (payments) {
     const found = order.payment.paymentId
-      ? await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: order.payment.paymentId as string })).catch(() => null)
+      ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: order.payment.paymentId as string }, o)).catch(() => null)
       : await lookupByKey(ctx, payments, authorizeKey(order.id, order.payment.attempts));
     if (found && (found.status === 'authorized' || found.status === 'captured') && order.status !== 'on_hold') {
       if (!expired) {
@@ -126,7 +126,7 @@ async function voidOrphanAuthorization(ctx: EngineContext, orderId: string): Pro
   if (!payments) return false;
   const found = await lookupByKey(ctx, payments, authorizeKey(orderId, 1));
   if (!found || (found.status !== 'authorized' && found.status !== 'requires_action')) return false;
-  await callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }));
+  await callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }, o));
   return true;
 }
 

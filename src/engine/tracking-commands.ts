@@ -141,7 +141,7 @@ export async function handleWebhook(ctx: EngineContext, carrierId: string, reque
   }
   const parse = carrier.parseWebhook.bind(carrier);
   // Verification is local work: bounded by the timeout, never retried.
-  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, () => parse(request.rawBody, request.headers ?? {}));
+  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, (o) => parse(request.rawBody, request.headers ?? {}, o));
   return applyBatch(ctx, events.map((e) => ({ ...e, carrierId })));
 }
 
@@ -163,7 +163,7 @@ export async function pollTracking(ctx: EngineContext, options: { limit?: number
           const trackingNumber = s.label.trackingNumber;
           let events: TrackingEvent[];
           try {
-            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, () => carrier.track(trackingNumber));
+            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, (o) => carrier.track(trackingNumber, o));
           } catch (err) {
             // One parcel the carrier cannot answer for must not stop the others.
             if (!isFulfillmentError(err, 'NOT_FOUND')) ctx.reportError(err, `${carrier.id} tracking of ${trackingNumber}`);
