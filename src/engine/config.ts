@@ -193,6 +193,8 @@ const policySchema = z.strictObject({
   outboxMaxAttempts: z.number().int().positive(),
   sweepIntervalMs: nonNegativeInt,
   levelsCacheMs: nonNegativeInt,
+  intentLeaseMs: z.number().int().positive(),
+  trackingClockSkewMs: nonNegativeInt,
 });
 
 function configError(message: string, details: Record<string, unknown>): FulfillmentError {
