@@ -13,7 +13,13 @@ describe('Rate.providerRef through the engine', () => {
   it('is stored with the chosen rate and handed back to createShipment unchanged', async () => {
     const inner = sandboxCarrier({ clock: fakeClock('2026-03-02T09:00:00.000Z'), requireProviderRef: true });
     const purchases: LabelRequest[] = [];
-    const carrier: CarrierAdapter = { ...inner, createShipment: (request, options) => (purchases.push(request), inner.createShipment(request, options)) };
+    const carrier: CarrierAdapter = {
+      ...inner,
+      createShipment(request, options) {
+        purchases.push(request);
+        return inner.createShipment(request, options);
+      },
+    };
     const shop = makeShop({ carriers: [carrier] });
     await stock(shop.ff, 'east', { MUG: 1 });
     const order = await fulfil(shop.ff, (await shop.ff.orders.place(orderFor({ MUG: 1 }))).id);
