@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^fulfillkit$/, replacement: `${src}index.ts` },
-      { find: /^fulfillkit\/(memory|postgres|adapters|testing|diagrams)$/, replacement: `${src}$1.ts` },
+      { find: /^fulfillkit\/(memory|postgres|adapters|testing|diagrams|http)$/, replacement: `${src}$1.ts` },
     ],
   },
   test: {

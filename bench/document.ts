@@ -10,6 +10,8 @@ export interface Machine {
   cores: number;
   node: string;
   postgres: string;
+  /** Load average (1, 5, 15 minutes) when the run started: how busy the machine was. */
+  load: string;
 }
 
 /** The whole document. */
@@ -32,6 +34,7 @@ export function renderDocument(input: { results: BenchResult[]; machine: Machine
     `- CPU: ${machine.cpu}, ${machine.cores} cores`,
     `- Node.js: ${machine.node}`,
     `- Database: ${machine.postgres}`,
+    `- Load average when the run started (1, 5, 15 min): ${machine.load}`,
     '',
     '## Method',
     '',
@@ -58,7 +61,7 @@ export function renderDocument(input: { results: BenchResult[]; machine: Machine
   if (missed.length === 0) lines.push('None.', '');
   for (const r of missed) {
     lines.push(`### ${r.benchmark} (${r.id})`, '', `By how much: ${shortfall(r)}.`, '');
-    const why = findings[r.id] ?? findings[r.id.replace(/-(place|get|list)$/, '')];
+    const why = findings[r.id] ?? findings[r.id.replace(/-(place|get|list|\d+)$/, '')];
     if (why) lines.push(why.trim(), '');
   }
   if (input.errors.length > 0) lines.push('## Errors', '', ...input.errors.map((e) => `- \`${e.split('\n')[0]}\``), '');

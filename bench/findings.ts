@@ -66,4 +66,27 @@ shared buffers.`,
   'heap-per-order': `
 Why: the order document is about 2.2 KB of JSON text (one byte a character) and its history about
 0.8 KB; keys, tags and index entries add the rest.`,
+
+  'outbox-workers': `
+Why: the workers share one PostgreSQL, and on this machine they also share its two cores with it (and
+with whatever else runs). Each delivered message costs the database its share of a SKIP LOCKED claim
+and one acknowledging UPDATE; a worker sends a batch's deliveries at once and waits for the slowest, so
+one worker is bound by latency and more workers overlap those waits until the database's CPU is the
+limit. Read the figure with the load average in its note: it measures this shared machine, not a
+ceiling of the design. Claims never collide (no message was claimed twice in any run), so workers add
+throughput until PostgreSQL itself is busy.
+
+What would close the gap: acknowledging a batch in one statement instead of one UPDATE per message
+(a message would then cost the database a fiftieth of the statements), and a database with cores of
+its own.`,
+
+  'pgbouncer-placement': `
+Why: behind the pooler every statement is parsed and planned again (no named statements), and each
+one makes an extra hop through PgBouncer, which on this machine competes for the same two cores as
+PostgreSQL and the benchmark. The placement statements are long multi-CTE writes, so the planning
+share is large.
+
+What would close the gap: PgBouncer 1.21+ with \`max_prepared_statements\`, which PgBouncer documents
+as keeping protocol-level named statements working through the pooler (not measured here), so the
+adapter's named statements could stay on.`,
 };

@@ -45,7 +45,7 @@ async function deliverOne(shop: BenchShop): Promise<void> {
     lines: placed.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
   });
   await ff.fulfillment.pack(shipmentId);
-  const shipped = await ff.fulfillment.ship(shipmentId);
+  const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
   const trackingNumber = shipped.label?.trackingNumber;
   const carrierId = shipped.rate?.carrierId;
   if (!trackingNumber || !carrierId) throw new Error(`shipment ${shipmentId} has no label`);

@@ -1,7 +1,7 @@
 // PostgreSQL for the benchmarks: a pool, a random schema per run (dropped at
 // the end), and the storage adapter over it.
 import pg from 'pg';
-import { postgresStorage, type PostgresStorage } from '../src/adapters/postgres-storage.js';
+import { postgresStorage, type PostgresStorage, type PostgresStorageOptions } from '../src/adapters/postgres-storage.js';
 
 /** Where the benchmarks look for PostgreSQL. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -12,7 +12,7 @@ export interface BenchDatabase {
   /** `SELECT version()`, shortened. */
   version: string;
   /** A fresh migrated storage in a new schema. */
-  storage(): Promise<PostgresStorage & { schema: string }>;
+  storage(options?: Omit<PostgresStorageOptions, 'client' | 'schema'>): Promise<PostgresStorage & { schema: string }>;
   /** Drop every schema made by this run and close the pool. */
   close(): Promise<void>;
 }
@@ -34,10 +34,10 @@ export async function openBenchDatabase(url: string, poolSize = 32): Promise<Ben
   return {
     pool,
     version,
-    async storage() {
+    async storage(options = {}) {
       const schema = `bench_${tag}_${schemas.length + 1}`;
       schemas.push(schema);
-      const storage = postgresStorage({ client: pool, schema });
+      const storage = postgresStorage({ ...options, client: pool, schema });
       await storage.migrate();
       return storage;
     },

@@ -9,12 +9,12 @@ import type { BenchDatabase } from './pg.js';
 import type { BenchResult, BenchSettings } from './report.js';
 import { type BenchShop, WAREHOUSE, benchOrder, benchShop } from './shop.js';
 
-const CALLERS = 16;
-const SKU_COUNT = 64;
-const skuName = (i: number): string => `SKU-${i.toString().padStart(3, '0')}`;
+export const CALLERS = 16;
+export const SKU_COUNT = 64;
+export const skuName = (i: number): string => `SKU-${i.toString().padStart(3, '0')}`;
 
 /** Two distinct SKUs per order, the same sequence on both sides. */
-function skuPairs(count: number, seed: number): Array<[string, string]> {
+export function skuPairs(count: number, seed: number): Array<[string, string]> {
   const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const a = Math.floor(random() * SKU_COUNT);
@@ -110,7 +110,7 @@ async function rawPlace(pool: pg.Pool, s: string, t: OrderTemplate, n: number, s
   }
 }
 
-async function stockUp(storage: StorageAdapter, units: number): Promise<void> {
+export async function stockUp(storage: StorageAdapter, units: number): Promise<void> {
   for (let i = 0; i < SKU_COUNT; i++) {
     await storage.receive({ sku: skuName(i), locationId: WAREHOUSE.id, quantity: units, at: '2026-03-02T09:00:00.000Z' });
   }

@@ -3,7 +3,7 @@
 // runs tiny sizes in seconds, writes to a temp file and fails only on errors.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleBench, heapBench } from './footprint.js';
@@ -11,9 +11,12 @@ import { hotSkuBench, hotSkuReservationBench } from './hot-sku-pg.js';
 import { lifecycleBench } from './lifecycle.js';
 import { type Machine, renderDocument } from './document.js';
 import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './pg.js';
+import { pgbouncerPlacementBench } from './pgbouncer-pg.js';
 import { placementBench } from './placement-pg.js';
 import { type BenchResult, type BenchSettings, consoleTable, shortfall, targetMet } from './report.js';
+import { natsRelayBench, telemetryCostBench } from './relay.js';
 import { memoryScalingBench, postgresScalingBench } from './scaling.js';
+import { outboxWorkersBench } from './workers-pg.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -39,6 +42,7 @@ function pgSkipped(result: Omit<BenchResult, 'subjectValue' | 'baselineValue' | 
 
 async function main(): Promise<number> {
   const started = new Date();
+  const load = loadavg().map((n) => n.toFixed(1)).join(', ');
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const opened = await openBenchDatabase(databaseUrl);
   const db: BenchDatabase | null = 'error' in opened ? null : opened;
@@ -77,6 +81,34 @@ async function main(): Promise<number> {
     else results.push(skipPg('scaling-pg', '4. Scaling, PostgreSQL', 'place/get/list at 100k', 'the same at 1k', '≤ 1.5×'));
     await step('5. heap per order (memory)', () => heapBench(settings));
     await step('5. bundle size', () => bundleBench());
+    if (db) await step('6. outbox workers (PostgreSQL)', () => outboxWorkersBench(settings, db, databaseUrl));
+    else results.push(skipPg('outbox-workers', '6. Outbox workers on PostgreSQL', 'messages/s with 2 and 4 worker processes', '1 worker process', '≥ 1.5× / ≥ 2×'));
+    const pgbouncerUrl = process.env.PGBOUNCER_URL;
+    const bouncer = db && pgbouncerUrl ? await openBenchDatabase(pgbouncerUrl) : null;
+    if (db && bouncer && !('error' in bouncer)) {
+      try {
+        await step('7. placement through PgBouncer', () => pgbouncerPlacementBench(settings, db, bouncer));
+      } finally {
+        await bouncer.close();
+      }
+    } else {
+      const why = !db ? noDb : !pgbouncerUrl ? 'PGBOUNCER_URL is not set (`.ci/pgbouncer start DIR` starts one and prints it)' : `no PgBouncer at PGBOUNCER_URL (${bouncer && 'error' in bouncer ? bouncer.error : '?'})`;
+      results.push(
+        pgSkipped(
+          {
+            id: 'pgbouncer-placement',
+            benchmark: '7. Placement through PgBouncer',
+            subject: 'orders placed/s through PgBouncer, unnamed statements',
+            baseline: 'the same straight to PostgreSQL',
+            unit: '',
+            target: { on: 'ratio', kind: 'min', value: 0.7, label: '≥ 0.7×' },
+          },
+          why,
+        ),
+      );
+    }
+    await step('6. relay and telemetry cost (memory)', () => telemetryCostBench(settings));
+    await step('6. relay to NATS JetStream', () => natsRelayBench(settings));
   } finally {
     await db?.close();
   }
@@ -87,6 +119,7 @@ async function main(): Promise<number> {
     cores: cpus().length,
     node: process.version,
     postgres: db?.version ?? 'not available',
+    load,
   };
   console.log(`\n${consoleTable(results)}\n`);
   const missed = results.filter((r) => !r.skipped && !targetMet(r));

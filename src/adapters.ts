@@ -1,6 +1,5 @@
 // Entry of `fulfillkit/adapters`: reference carrier, payment and notifier adapters.
 export { sandboxCarrier, type SandboxCarrier, type SandboxCarrierOptions, type SandboxScenario } from './adapters/sandbox-carrier.js';
-export { SANDBOX_TRACKING_STATUSES } from './adapters/sandbox-tracking.js';
 export type { SandboxCarrierOperation, SandboxFault, SandboxFaultOptions } from './adapters/sandbox-faults.js';
 export {
   tableRateCarrier,
@@ -24,7 +23,7 @@ export { manualPayment, type ManualPayment, type ManualPaymentInstructions, type
 export type { PaymentLedgerEntry } from './adapters/payment-book.js';
 export { memoryNotifier, type MemoryNotifier, type MemoryNotifierOptions, type RecordedNotification } from './adapters/memory-notifier.js';
 export { webhookNotifier, type WebhookNotifierOptions } from './adapters/webhook-notifier.js';
-export { matchPostalZone, SHIPPING_REGIONS, shippingZone, type PostalZone, type ShippingZone } from './adapters/zones.js';
+export type { PostalZone } from './adapters/zones.js';
 export {
   DEFAULT_SIGNATURE_TOLERANCE,
   hmacSha256,

@@ -1,15 +1,18 @@
 // The memory adapter's outbox: messages queued by when they become visible,
 // so a claim pops due messages without scanning the ones waiting or parked.
+// Of a stream only the oldest live message is queued; its successor joins the
+// queue when it is acked or parked.
 import { FulfillmentError } from '../domain/errors.js';
-import type { OutboxMessage, OutboxMessageInput } from '../ports/storage.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OutboxTopic } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
 import { MinHeap } from './memory-min-heap.js';
 
 /** A message as the memory outbox keeps it (payload as JSON text). */
 export interface StoredMessage {
   id: string;
-  topic: 'notification' | 'event';
+  topic: OutboxTopic;
   key: string;
+  stream: string | null;
   payload: string;
   attempts: number;
   availableAt: string;
@@ -38,6 +41,8 @@ export class MemoryOutbox {
   private readonly keys = new Set<string>();
   private readonly leased = new Set<string>();
   private readonly queue = new MinHeap<QueueEntry>((a, b) => a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.seq < b.seq));
+  // Live (unacked, unparked) message ids per stream, oldest first; only the head is queued.
+  private readonly streams = new Map<string, string[]>();
   private parked = 0;
   private seq = 0;
   /** Queue entries popped by claims so far; tests use it to check cost stays flat. */
@@ -52,10 +57,11 @@ export class MemoryOutbox {
     const batchKeys = new Set<string>();
     const prepared: StoredMessage[] = [];
     for (const input of inputs) {
-      if (input.topic !== 'notification' && input.topic !== 'event') {
-        throw invalidCall(`outbox topic must be "notification" or "event" (got ${String(input.topic)})`, { key: input.key });
+      if (input.topic !== 'notification' && input.topic !== 'event' && input.topic !== 'relay') {
+        throw invalidCall(`outbox topic must be "notification", "event" or "relay" (got ${String(input.topic)})`, { key: input.key });
       }
       requireText(input.key, 'outbox key');
+      if (input.stream !== undefined) requireText(input.stream, 'outbox stream');
       const availableAt = input.availableAt ?? at;
       const visibleAt = input.availableAt === undefined ? now : instantMillis(input.availableAt, 'availableAt');
       const payload = toJsonText(input.payload, `outbox payload of ${input.key}`);
@@ -65,6 +71,7 @@ export class MemoryOutbox {
         id: this.createId(),
         topic: input.topic,
         key: input.key,
+        stream: input.stream ?? null,
         payload,
         attempts: 0,
         availableAt,
@@ -86,7 +93,17 @@ export class MemoryOutbox {
       message.seq = ++this.seq;
       this.keys.add(message.key);
       this.messages.set(message.id, message);
-      this.enqueue(message);
+      if (message.stream === null) {
+        this.enqueue(message);
+        continue;
+      }
+      const live = this.streams.get(message.stream);
+      if (live === undefined) {
+        this.streams.set(message.stream, [message.id]);
+        this.enqueue(message);
+      } else {
+        live.push(message.id);
+      }
     }
   }
 
@@ -115,33 +132,47 @@ export class MemoryOutbox {
     return claimed.map(outboxView);
   }
 
-  /** Remove a message for good; unknown ids (already acked) are ignored. */
-  ack(id: string): void {
-    const message = this.messages.get(id);
-    if (message === undefined) return;
-    if (message.state === 'parked') this.parked--;
+  /** Remove a message for good, when `claim` is its latest lease; otherwise (already acked, claimed again) change nothing. */
+  ack(claim: OutboxClaim): boolean {
+    const message = this.current(claim);
+    if (message === undefined) return false;
+    const id = message.id;
+    this.leaveStream(message);
     this.leased.delete(id);
     this.messages.delete(id);
+    return true;
+  }
+
+  private current(claim: OutboxClaim): StoredMessage | undefined {
+    if (claim === null || typeof claim !== 'object') throw invalidCall('An outbox ack or failure needs the claim { id, lease }');
+    const message = this.messages.get(claim.id);
+    if (message === undefined || message.state !== 'leased' || leaseOf(message) !== claim.lease) return undefined;
+    return message;
   }
 
   /** Record a failed delivery; requeue at `retryAt` or park when it is `null`. */
-  fail(id: string, input: { error: string; retryAt: string | null }): void {
-    const message = this.messages.get(id);
-    if (message === undefined) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+  fail(claim: OutboxClaim, input: { error: string; retryAt: string | null }): boolean {
     const retryAt = input.retryAt === null ? null : instantMillis(input.retryAt, 'retryAt');
+    const message = this.current(claim);
+    if (message === undefined) {
+      if (!this.messages.has(claim.id)) throw new FulfillmentError('NOT_FOUND', `Outbox message ${claim.id} not found`, { details: { id: claim.id } });
+      return false;
+    }
+    const id = message.id;
     this.leased.delete(id);
     message.lastError = String(input.error);
     message.generation++;
     if (retryAt === null) {
-      if (message.state !== 'parked') this.parked++;
+      this.parked++;
+      this.leaveStream(message);
       message.state = 'parked';
-      return;
+      return true;
     }
-    if (message.state === 'parked') this.parked--;
     message.state = 'ready';
     message.availableAt = input.retryAt as string;
     message.visibleAt = retryAt;
     this.enqueue(message);
+    return true;
   }
 
   /** Unacked messages by state at `now`; O(leased), not O(messages). */
@@ -160,6 +191,24 @@ export class MemoryOutbox {
     return this.messages.size;
   }
 
+  // Drop a message that is acked or parked from its stream and queue the next one.
+  private leaveStream(message: StoredMessage): void {
+    if (message.stream === null) return;
+    const live = this.streams.get(message.stream);
+    if (live === undefined) return;
+    const at = live.indexOf(message.id);
+    if (at >= 0) live.splice(at, 1);
+    const head = live[0];
+    if (head === undefined) {
+      this.streams.delete(message.stream);
+      return;
+    }
+    if (at === 0) {
+      const next = this.messages.get(head);
+      if (next !== undefined) this.enqueue(next);
+    }
+  }
+
   private enqueue(message: StoredMessage): void {
     this.queue.push({ visibleAt: message.visibleAt, seq: message.seq, id: message.id, generation: message.generation });
   }
@@ -171,10 +220,17 @@ function outboxView(message: StoredMessage): OutboxMessage {
     id: message.id,
     topic: message.topic,
     key: message.key,
+    stream: message.stream,
     payload: JSON.parse(message.payload) as unknown,
     attempts: message.attempts,
     availableAt: message.availableAt,
     createdAt: message.createdAt,
     lastError: message.lastError,
+    lease: leaseOf(message),
   };
+}
+
+// Each claim counts an attempt, so the count names the claim.
+function leaseOf(message: StoredMessage): string {
+  return String(message.attempts);
 }

@@ -1,6 +1,15 @@
 // The memory adapter's reservations: all-or-nothing holds with idempotent
 // operations, and an expiry queue so sweeps never scan every reservation.
-import { assertAvailable, assertCanTopUp, findReservationLine, holdLine, settledReservationStatus } from '../inventory/reservation-rules.js';
+import {
+  assertAvailable,
+  assertCanTopUp,
+  assertHeld,
+  findReservationLine,
+  holdLine,
+  opRecord,
+  seenOp,
+  settledReservationStatus,
+} from '../inventory/reservation-rules.js';
 import { FulfillmentError } from '../domain/errors.js';
 import { heldQuantity, type Reservation, type ReservationLine, } from '../domain/inventory.js';
 import type { ReservationChange, ReserveRequest, StockLine } from '../ports/storage.js';
@@ -37,7 +46,7 @@ export class MemoryReservations {
     instantMillis(request.at, 'at');
     if (request.expiresAt !== null) instantMillis(request.expiresAt, 'expiresAt');
     const existing = this.reservations.get(request.reservationId);
-    if (existing?.opIds.has(request.opId)) return reservationView(existing);
+    if (existing && seenOp(existing.opIds, existing.id, request.opId, request.lines)) return reservationView(existing);
     assertCanTopUp(existing, request);
     const wanted = sumLines(request.lines);
     if (wanted.size === 0) throw invalidCall('A reservation needs at least one line', { reservationId: request.reservationId });
@@ -62,7 +71,7 @@ export class MemoryReservations {
       holdLine(reservation.lines, line);
     }
     const wasActive = existing?.status === 'active';
-    reservation.opIds.add(request.opId);
+    reservation.opIds.add(opRecord(request.opId, request.lines));
     reservation.updatedAt = request.at;
     reservation.status = 'active';
     if (existing === undefined) this.reservations.set(reservation.id, reservation);
@@ -79,11 +88,13 @@ export class MemoryReservations {
     if (reservation === undefined) {
       throw new FulfillmentError('NOT_FOUND', `Reservation ${change.reservationId} not found`, { details: { reservationId: change.reservationId } });
     }
-    if (reservation.opIds.has(change.opId)) return reservationView(reservation);
+    if (seenOp(reservation.opIds, reservation.id, change.opId, change.lines)) return reservationView(reservation);
     const plan: { line: ReservationLine; quantity: number }[] = [];
     if (change.lines === undefined) {
       for (const line of reservation.lines) if (heldQuantity(line) > 0) plan.push({ line, quantity: heldQuantity(line) });
     } else {
+      // Refuse, never clamp: asking for more than is held means the caller's view is wrong.
+      assertHeld(reservation.id, reservation.lines, sumLines(change.lines).values(), kind === 'committed' ? 'commit' : 'release');
       for (const asked of sumLines(change.lines).values()) {
         const line = findReservationLine(reservation.lines, asked);
         const quantity = line === undefined ? 0 : Math.min(asked.quantity, heldQuantity(line));
@@ -101,7 +112,7 @@ export class MemoryReservations {
         line.released += quantity;
       }
     }
-    reservation.opIds.add(change.opId);
+    reservation.opIds.add(opRecord(change.opId, change.lines));
     if (plan.length > 0) {
       reservation.updatedAt = change.at;
       reservation.status = settledReservationStatus(reservation.lines, 'released');

@@ -26,6 +26,8 @@ export class MemoryStockroom {
   private readonly rowsBySku = new Map<string, StockRow[]>();
   private readonly ledgers = new Map<string, StockMovement[]>();
   private sortedSkus: string[] | null = null;
+  /** Operation ids of receipts and adjustments already applied: a repeat changes nothing. */
+  private readonly appliedOps = new Set<string>();
 
   constructor(
     private readonly outbox: MemoryOutbox,
@@ -40,39 +42,55 @@ export class MemoryStockroom {
     reason?: string;
     movement?: 'received' | 'returned';
     orderId?: string;
+    opId?: string;
     at: string;
   }): StockResult {
     checkPlace(input);
     requireInteger(input.quantity, 'quantity', 1);
+    if (input.opId !== undefined) requireText(input.opId, 'opId');
     instantMillis(input.at, 'at');
     const type = input.movement ?? 'received';
     if (type !== 'received' && type !== 'returned') throw invalidCall(`Unknown receive movement ${String(type)}`);
     if (input.bin !== undefined) requireText(input.bin, 'bin');
     this.requireRoom(input.sku, input.locationId, input.quantity);
     const row = this.row(input.sku, input.locationId);
+    if (input.opId !== undefined && this.appliedOps.has(input.opId)) return { levels: [levelView(row)] };
     if (input.bin !== undefined) row.bin = input.bin;
     this.move(row, type, input.quantity, 0, { orderId: input.orderId, reason: input.reason, at: input.at });
+    if (input.opId !== undefined) this.appliedOps.add(input.opId);
     return { levels: [levelView(row)] };
   }
 
-  adjust(input: { sku: string; locationId: string; delta: number; reason: string; at: string }): StockResult {
+  adjust(input: { sku: string; locationId: string; delta: number; reason: string; opId?: string; at: string }): StockResult {
     checkPlace(input);
     requireText(input.reason, 'reason');
+    if (input.opId !== undefined) requireText(input.opId, 'opId');
     instantMillis(input.at, 'at');
     if (!Number.isInteger(input.delta) || input.delta === 0) throw invalidCall('delta must be a non-zero integer', { delta: input.delta });
     const existing = this.rows.get(rowKey(input.sku, input.locationId));
+    if (existing && input.opId !== undefined && this.appliedOps.has(input.opId)) return { levels: [levelView(existing)] };
     const onHand = existing?.onHand ?? 0;
     const reserved = existing?.reserved ?? 0;
     if (onHand + input.delta < reserved) {
       throw new FulfillmentError(
         'INSUFFICIENT_STOCK',
         `Adjusting ${input.sku} at ${input.locationId} by ${input.delta} would leave on-hand ${onHand + input.delta} below reserved ${reserved}`,
-        { details: { sku: input.sku, locationId: input.locationId, onHand, reserved, delta: input.delta } },
+        {
+          details: {
+            shortages: [{ sku: input.sku, locationId: input.locationId, requested: -input.delta, available: Math.max(0, onHand - reserved) }],
+            sku: input.sku,
+            locationId: input.locationId,
+            onHand,
+            reserved,
+            delta: input.delta,
+          },
+        },
       );
     }
     this.requireRoom(input.sku, input.locationId, input.delta);
     const row = existing ?? this.row(input.sku, input.locationId);
     this.move(row, 'adjusted', input.delta, 0, { reason: input.reason, at: input.at });
+    if (input.opId !== undefined) this.appliedOps.add(input.opId);
     return { levels: [levelView(row)] };
   }
 

@@ -152,13 +152,13 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
       open();
       return outbox.claim(input);
     },
-    async ackOutbox(id) {
+    async ackOutbox(claim) {
       open();
-      outbox.ack(id);
+      return outbox.ack(claim);
     },
-    async failOutbox(id, input) {
+    async failOutbox(claim, input) {
       open();
-      outbox.fail(id, input);
+      return outbox.fail(claim, input);
     },
     async outboxStats(now) {
       open();

@@ -54,10 +54,28 @@ export interface SqlSession {
 
 /** A session that can also open transactions. */
 export interface SqlDriver extends SqlSession {
-  /** Run `fn` inside BEGIN/COMMIT; ROLLBACK when it throws. */
+  /** Run `fn` inside BEGIN/COMMIT; ROLLBACK when it throws. `fn` may run again (see {@link SqlDriverOptions}). */
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
   /** Whether concurrent transactions may run at once (false for a single connection). */
   readonly parallel: boolean;
+  /** Whether statements go out as named statements now: false on PGlite, when turned off, or once a pooler was detected. */
+  readonly preparedStatements: boolean;
+}
+
+/** How {@link sqlDriver} sends statements. */
+export interface SqlDriverOptions {
+  /**
+   * Send statements to `pg` as named statements, parsed and planned once per
+   * connection. A transaction-mode pooler (PgBouncer before 1.21, or without
+   * `max_prepared_statements`) hands each transaction a different server
+   * connection, where the name is unknown or already taken: pass `false`
+   * there. Left on, the first such error is taken as the sign of a pooler;
+   * the failed statement or transaction (rolled back, so nothing of it
+   * persisted) runs again unnamed, and so does everything after it.
+   * Ignored for PGlite, which has no named statements here.
+   * @defaultValue true
+   */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -69,10 +87,11 @@ export interface SqlDriver extends SqlSession {
  * await driver.transaction((tx) => tx.query({ text: 'SELECT 1', values: [] }));
  * ```
  */
-export function sqlDriver(client: PostgresClient): SqlDriver {
+export function sqlDriver(client: PostgresClient, options: SqlDriverOptions = {}): SqlDriver {
   if (_isPglite(client)) return _pgliteDriver(client);
-  if (_isPool(client)) return _poolDriver(client);
-  return _singleConnectionDriver(client);
+  const mode: StatementMode = { named: options.preparedStatements !== false };
+  if (_isPool(client)) return _poolDriver(client, mode);
+  return _singleConnectionDriver(client, mode);
 }
 
 // ---------------------------------------------------------------------------
@@ -122,43 +141,81 @@ async function _runNamed<R>(target: SqlQueryable, plan: SqlPlan): Promise<R[]> {
   return result.rows as R[];
 }
 
+// Shared by every session of one driver: flips to unnamed once, for good.
+interface StatementMode {
+  named: boolean;
+}
+
+function _send<R>(mode: StatementMode, target: SqlQueryable, plan: SqlPlan): Promise<R[]> {
+  return mode.named ? _runNamed<R>(target, plan) : _run<R>(target, plan);
+}
+
+// 26000 "prepared statement does not exist" and 42P05 "already exists": what a
+// transaction-mode pooler answers when a later transaction of the same client
+// lands on another server connection. Names are hashes of the statement text,
+// so a name found on the wrong connection still means the same statement:
+// these two errors are the only symptom, never a wrong result.
+function _isPoolerSymptom(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | null | undefined, depth = 0; e != null && depth < 3; e = e.cause as typeof e, depth++) {
+    if (e.code === '26000' || e.code === '42P05') return true;
+  }
+  return false;
+}
+
+// Run `attempt` with the current mode; when named statements met a pooler,
+// switch to unnamed and run it once more. Safe to repeat: a rejected Bind or
+// Parse executes nothing, and a failed transaction has been rolled back.
+function _withFallback<T>(mode: StatementMode, attempt: () => Promise<T>): Promise<T> {
+  if (!mode.named) return attempt();
+  return attempt().catch((err: unknown) => {
+    if (!_isPoolerSymptom(err)) throw err;
+    mode.named = false;
+    return attempt();
+  });
+}
+
 function _pgliteDriver(db: PgliteLike): SqlDriver {
   // PGlite is one connection and already queues queries behind an open transaction.
   return {
     parallel: false,
+    preparedStatements: false,
     query: (plan) => _run(db, plan),
     transaction: (fn) => db.transaction((tx) => fn({ query: (plan) => _run(tx, plan) })),
   };
 }
 
-function _poolDriver(pool: PgPoolLike): SqlDriver {
+function _poolDriver(pool: PgPoolLike, mode: StatementMode): SqlDriver {
+  const once = async <T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> => {
+    const conn = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await conn.query('BEGIN');
+      const result = await fn({ query: (plan) => _send(mode, conn, plan) });
+      await conn.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await conn.query('ROLLBACK');
+      } catch (rollbackErr) {
+        // A connection that cannot roll back must not go back to the pool.
+        broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+      }
+      throw err;
+    } finally {
+      conn.release(broken ?? false);
+    }
+  };
   return {
     parallel: true,
-    query: (plan) => _runNamed(pool, plan),
-    async transaction(fn) {
-      const conn = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await conn.query('BEGIN');
-        const result = await fn({ query: (plan) => _runNamed(conn, plan) });
-        await conn.query('COMMIT');
-        return result;
-      } catch (err) {
-        try {
-          await conn.query('ROLLBACK');
-        } catch (rollbackErr) {
-          // A connection that cannot roll back must not go back to the pool.
-          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
-        }
-        throw err;
-      } finally {
-        conn.release(broken ?? false);
-      }
+    get preparedStatements() {
+      return mode.named;
     },
+    query: (plan) => _withFallback(mode, () => _send(mode, pool, plan)),
+    transaction: (fn) => _withFallback(mode, () => once(fn)),
   };
 }
 
-function _singleConnectionDriver(conn: SqlQueryable): SqlDriver {
+function _singleConnectionDriver(conn: SqlQueryable, mode: StatementMode): SqlDriver {
   // One connection: a statement sent while another caller's transaction is
   // open would join it, so everything goes through one queue.
   let tail: Promise<unknown> = Promise.resolve();
@@ -167,20 +224,23 @@ function _singleConnectionDriver(conn: SqlQueryable): SqlDriver {
     tail = next.catch(() => undefined);
     return next;
   };
+  const once = async <T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> => {
+    await conn.query('BEGIN');
+    try {
+      const result = await fn({ query: (plan) => _send(mode, conn, plan) });
+      await conn.query('COMMIT');
+      return result;
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  };
   return {
     parallel: false,
-    query: (plan) => serial(() => _runNamed(conn, plan)),
-    transaction: (fn) =>
-      serial(async () => {
-        await conn.query('BEGIN');
-        try {
-          const result = await fn({ query: (plan) => _runNamed(conn, plan) });
-          await conn.query('COMMIT');
-          return result;
-        } catch (err) {
-          await conn.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      }),
+    get preparedStatements() {
+      return mode.named;
+    },
+    query: (plan) => serial(() => _withFallback(mode, () => _send(mode, conn, plan))),
+    transaction: (fn) => serial(() => _withFallback(mode, () => once(fn))),
   };
 }

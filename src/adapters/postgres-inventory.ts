@@ -171,28 +171,38 @@ export async function expireDue(ctx: InventoryContext, now: string, limit: numbe
 /** Change on-hand by `delta`, refusing to fall below reserved. */
 export async function adjustStock(
   ctx: InventoryContext,
-  input: { sku: string; locationId: string; delta: number; reason: string; at: string },
+  input: { sku: string; locationId: string; delta: number; reason: string; opId?: string; at: string },
 ): Promise<StockResult> {
   const { s } = ctx;
   const { sku, locationId, delta } = input;
+  const movementId = input.opId === undefined ? undefined : opMovementId(input.opId);
   return retryingTransaction(ctx.driver, async (tx) => {
     if (delta > 0) await tx.query(plans.ensureStockRow(s, sku, locationId));
     const stock = await tx.query<plans.StockRow>(plans.lockStock(s, [{ sku, locationId }]));
     const step = new StockStep(stock, [], ctx.createId);
     const level = step.level(sku, locationId);
+    // The row lock orders repeats of one operation: the second sees the first's movement.
+    if (movementId !== undefined && level !== undefined && (await tx.query(plans.movementExists(s, movementId))).length > 0) {
+      return { levels: [step.locationLevel(sku, locationId) as LocationLevel] };
+    }
     const onHand = level?.onHand ?? 0;
     const reserved = level?.reserved ?? 0;
     if (level === undefined || onHand + delta < reserved) {
       throw new FulfillmentError(
         'INSUFFICIENT_STOCK',
         `Adjusting ${sku} at ${locationId} by ${delta} would leave on-hand ${onHand + delta} below reserved ${reserved}`,
-        { details: { sku, locationId, onHand, reserved, delta } },
+        { details: { shortages: [{ sku, locationId, requested: -delta, available: Math.max(0, onHand - reserved) }], sku, locationId, onHand, reserved, delta } },
       );
     }
-    step.adjust(sku, locationId, delta, input.reason, input.at);
+    step.adjust(sku, locationId, delta, input.reason, input.at, movementId);
     await write(ctx, tx, step);
     return { levels: [step.locationLevel(sku, locationId) as LocationLevel] };
   });
+}
+
+/** Movement id of an idempotent receipt or adjustment: its `opId`, namespaced. */
+export function opMovementId(opId: string): string {
+  return `op:${opId}`;
 }
 
 /** A level as the port returns it. */

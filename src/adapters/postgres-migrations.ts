@@ -20,6 +20,12 @@ export interface MigrateOptions {
    * @defaultValue 'fulfillkit'
    */
   schema?: string;
+  /**
+   * Send named statements; pass `false` behind a transaction-mode pooler
+   * (see `PostgresStorageOptions.preparedStatements`).
+   * @defaultValue true
+   */
+  preparedStatements?: boolean;
 }
 
 /** The schema used when none is given. */
@@ -48,7 +54,26 @@ export function quoteSchema(schema: string): string {
   return `"${schema}"`;
 }
 
-/** Every migration, oldest first. Append new versions; never edit a released one. */
+/** The `preparedStatements` option, after checking it is a boolean when given (`CONFIGURATION_ERROR` otherwise). */
+export function checkPreparedStatements(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') {
+    throw new FulfillmentError('CONFIGURATION_ERROR', `preparedStatements must be true or false (got ${JSON.stringify(value)})`, {
+      details: { preparedStatements: value },
+    });
+  }
+  return value;
+}
+
+/**
+ * Every migration, oldest first. Append new versions; never edit a released one.
+ *
+ * @example
+ * ```ts
+ * const latest = MIGRATIONS[MIGRATIONS.length - 1];
+ * console.log(`schema version ${latest?.version}: ${latest?.description}`);
+ * ```
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -161,6 +186,14 @@ export const MIGRATIONS: readonly Migration[] = [
       $body$`,
     ],
   },
+  {
+    version: 3,
+    description: 'outbox streams: messages of one stream are delivered one at a time, in order',
+    statements: (s) => [
+      `ALTER TABLE ${s}.outbox ADD COLUMN stream text`,
+      `CREATE INDEX outbox_stream_idx ON ${s}.outbox (stream, seq) WHERE stream IS NOT NULL AND NOT acked AND NOT parked`,
+    ],
+  },
 ];
 
 /**
@@ -177,7 +210,8 @@ export const MIGRATIONS: readonly Migration[] = [
  * ```
  */
 export async function migrate(options: MigrateOptions): Promise<void> {
-  await migrateWith(sqlDriver(options.client), options.schema ?? DEFAULT_SCHEMA);
+  const preparedStatements = checkPreparedStatements(options.preparedStatements);
+  await migrateWith(sqlDriver(options.client, { preparedStatements }), options.schema ?? DEFAULT_SCHEMA);
 }
 
 /** {@link migrate} over an already wrapped driver; returns the schema version reached. */

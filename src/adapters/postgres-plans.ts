@@ -30,6 +30,7 @@ export interface OutboxRow {
   id: string;
   topic: string;
   key: string;
+  stream: string | null;
   payload: unknown;
   attempts: number;
   available_at: string;
@@ -65,7 +66,7 @@ export interface OrderWriteParams {
   tags: string | null;
   /** JSON array of domain events. */
   events: string;
-  /** JSON array of `{ topic, key, payload, availableAt }`. */
+  /** JSON array of `{ topic, key, stream, payload, availableAt }`. */
   outbox: string;
   /** Reservation to re-time with the write, or `null`. */
   reservationId: string | null;
@@ -75,13 +76,13 @@ export interface OrderWriteParams {
 
 const STOCK_COLUMNS = 'sku, location_id, on_hand, reserved, safety_stock, reorder_point, bin';
 const RESERVATION_COLUMNS = 'id, order_id, status, lines, expires_at, op_ids, created_at, updated_at';
-const OUTBOX_COLUMNS = 'seq::text AS id, topic, key, payload, attempts, available_at, created_at, last_error';
+const OUTBOX_COLUMNS = 'seq::text AS id, topic, key, stream, payload, attempts, available_at, created_at, last_error';
 const MOVEMENT_COLUMNS = 'id, sku, location_id, type, on_hand_delta, reserved_delta, order_id, reservation_id, reason, at';
 
 // INSERT fragments shared by several statements. `guard` is an extra SQL condition.
 function _outboxInsert(s: string, messages: string, createdAt: string, guard = 'true'): string {
-  return `INSERT INTO ${s}.outbox (topic, key, payload, available_at, available_ts, created_at)
-    SELECT m->>'topic', m->>'key', m->'payload', coalesce(m->>'availableAt', ${createdAt}),
+  return `INSERT INTO ${s}.outbox (topic, key, stream, payload, available_at, available_ts, created_at)
+    SELECT m->>'topic', m->>'key', m->>'stream', m->'payload', coalesce(m->>'availableAt', ${createdAt}),
            coalesce(m->>'availableAt', ${createdAt})::timestamptz, ${createdAt}
     FROM jsonb_array_elements(${messages}::jsonb) WITH ORDINALITY AS x(m, n)
     WHERE ${guard}
@@ -331,6 +332,11 @@ export function ensureStockRow(s: string, sku: string, locationId: string): SqlP
   };
 }
 
+/** Whether a stock movement with this id exists (an idempotent receipt or adjustment already applied). */
+export function movementExists(s: string, id: string): SqlPlan {
+  return { text: `SELECT 1 AS found FROM ${s}.stock_movements WHERE id = $1`, values: [id] };
+}
+
 /** Add received stock (creating the row) and its ledger row in one statement; returns the level. */
 export function receiveStock(
   s: string,
@@ -526,14 +532,21 @@ export function appendOutbox(s: string, messages: string, at: string): SqlPlan {
   return { text: _outboxInsert(s, '$1', '$2::text'), values: [messages, at] };
 }
 
-/** Lease up to `limit` due messages, skipping rows another claimer is taking right now. */
+/**
+ * Lease up to `limit` due messages, skipping rows another claimer is taking
+ * right now. A message with a stream is due only when no older message of its
+ * stream is live: that older row stays unacked while another claimer holds
+ * it, so two claimers never hold two messages of one stream.
+ */
 export function claimOutbox(s: string, c: { limit: number; leaseMs: number; now: string }): SqlPlan {
   return {
     text: `UPDATE ${s}.outbox o SET attempts = o.attempts + 1, lease_until = $1::timestamptz + $3 * interval '1 millisecond'
       FROM (
-        SELECT seq FROM ${s}.outbox
+        SELECT seq FROM ${s}.outbox d
         WHERE NOT acked AND NOT parked AND available_ts <= $1::timestamptz
           AND (lease_until IS NULL OR lease_until <= $1::timestamptz)
+          AND (d.stream IS NULL OR NOT EXISTS (
+            SELECT 1 FROM ${s}.outbox e WHERE e.stream = d.stream AND e.seq < d.seq AND NOT e.acked AND NOT e.parked))
         ORDER BY available_ts, seq LIMIT $2 FOR UPDATE SKIP LOCKED
       ) due
       WHERE o.seq = due.seq
@@ -542,19 +555,27 @@ export function claimOutbox(s: string, c: { limit: number; leaseMs: number; now:
   };
 }
 
-/** Mark a message delivered. */
-export function ackOutbox(s: string, id: string): SqlPlan {
-  return { text: `UPDATE ${s}.outbox SET acked = true, lease_until = NULL WHERE seq = $1::bigint`, values: [id] };
+// A claim is current while the message is leased (lease_until set) under the attempt that claimed it.
+const CURRENT_CLAIM = 'seq = $1::bigint AND attempts = $2 AND NOT acked AND lease_until IS NOT NULL';
+
+/** Mark a message delivered, if the claim is its latest. Returns its id when it was. */
+export function ackOutbox(s: string, id: string, attempts: number): SqlPlan {
+  return { text: `UPDATE ${s}.outbox SET acked = true, lease_until = NULL WHERE ${CURRENT_CLAIM} RETURNING seq`, values: [id, attempts] };
 }
 
-/** Return a message for a retry at `retryAt`, or park it (`retryAt` null). Returns its id when found. */
-export function failOutbox(s: string, id: string, error: string, retryAt: string | null): SqlPlan {
+/** Return a message for a retry at `retryAt`, or park it (`retryAt` null), if the claim is its latest. Returns its id when it was. */
+export function failOutbox(s: string, id: string, attempts: number, error: string, retryAt: string | null): SqlPlan {
   return {
-    text: `UPDATE ${s}.outbox SET last_error = $2, lease_until = NULL, parked = ($3::text IS NULL),
-        available_at = coalesce($3::text, available_at), available_ts = coalesce($3::text::timestamptz, available_ts)
-      WHERE seq = $1::bigint AND NOT acked RETURNING seq`,
-    values: [id, error, retryAt],
+    text: `UPDATE ${s}.outbox SET last_error = $3, lease_until = NULL, parked = ($4::text IS NULL),
+        available_at = coalesce($4::text, available_at), available_ts = coalesce($4::text::timestamptz, available_ts)
+      WHERE ${CURRENT_CLAIM} RETURNING seq`,
+    values: [id, attempts, error, retryAt],
   };
+}
+
+/** Whether an outbox message exists (acked or not). */
+export function outboxExists(s: string, id: string): SqlPlan {
+  return { text: `SELECT 1 AS found FROM ${s}.outbox WHERE seq = $1::bigint`, values: [id] };
 }
 
 /** Counts of unacked messages by state at `now`. */

@@ -4,9 +4,12 @@
 import {
   assertAvailable,
   assertCanTopUp,
+  assertHeld,
   availableOf,
   findReservationLine,
   holdLine,
+  opRecord,
+  seenOp,
   type StockLevelRow,
   settledReservationStatus,
 } from '../inventory/reservation-rules.js';
@@ -25,6 +28,8 @@ export interface HeldReservation extends Reservation {
 type Level = StockLevelRow;
 
 interface MoveContext {
+  /** Movement id to use instead of a fresh one (an idempotent operation's id). */
+  id?: string;
   orderId: string | null;
   reservationId: string | null;
   reason: string | null;
@@ -124,7 +129,7 @@ export class StockStep {
   reserve(request: ReserveRequest, wanted: readonly StockLine[]): Reservation {
     const entry = this.reservations.get(request.reservationId);
     const existing = entry?.held;
-    if (existing?.opIds.includes(request.opId)) return reservationView(existing);
+    if (existing && seenOp(existing.opIds, existing.id, request.opId, request.lines)) return reservationView(existing);
     assertCanTopUp(existing, request);
     assertAvailable(request, wanted, (line) => {
       const level = this.levels.get(placeKey(line.sku, line.locationId));
@@ -145,7 +150,7 @@ export class StockStep {
       this.move(line.sku, line.locationId, 'reserved', 0, line.quantity, context);
       holdLine(held.lines, line);
     }
-    held.opIds.push(request.opId);
+    held.opIds.push(opRecord(request.opId, request.lines));
     held.updatedAt = request.at;
     held.status = 'active';
     if (entry === undefined) this.reservations.set(held.id, { held, isNew: true, dirty: true });
@@ -155,11 +160,13 @@ export class StockStep {
 
   /** Commit or release held units of a locked reservation; never more than is held. */
   change(held: HeldReservation, change: ReservationChange, kind: 'committed' | 'released'): Reservation {
-    if (held.opIds.includes(change.opId)) return reservationView(held);
+    if (seenOp(held.opIds, held.id, change.opId, change.lines)) return reservationView(held);
     const plan: { line: ReservationLine; quantity: number }[] = [];
     if (change.lines === undefined) {
       for (const line of held.lines) if (heldQuantity(line) > 0) plan.push({ line, quantity: heldQuantity(line) });
     } else {
+      // Refuse, never clamp: asking for more than is held means the caller's view is wrong.
+      assertHeld(held.id, held.lines, sumLines(change.lines), kind === 'committed' ? 'commit' : 'release');
       for (const asked of sumLines(change.lines)) {
         const line = findReservationLine(held.lines, asked);
         const quantity = line === undefined ? 0 : Math.min(asked.quantity, heldQuantity(line));
@@ -176,7 +183,7 @@ export class StockStep {
         line.released += quantity;
       }
     }
-    held.opIds.push(change.opId);
+    held.opIds.push(opRecord(change.opId, change.lines));
     if (plan.length > 0) {
       held.updatedAt = change.at;
       held.status = settledReservationStatus(held.lines, 'released');
@@ -201,8 +208,8 @@ export class StockStep {
   }
 
   /** A manual on-hand correction of a locked row (already checked). */
-  adjust(sku: string, locationId: string, delta: number, reason: string, at: string): void {
-    this.move(sku, locationId, 'adjusted', delta, 0, { orderId: null, reservationId: null, reason, at });
+  adjust(sku: string, locationId: string, delta: number, reason: string, at: string, id?: string): void {
+    this.move(sku, locationId, 'adjusted', delta, 0, { id, orderId: null, reservationId: null, reason, at });
   }
 
   /** The current level of a locked (sku, location), if it has a row. */
@@ -253,8 +260,9 @@ export class StockStep {
     if (delta === undefined) this.deltas.set(key, (delta = { sku, locationId, onHandDelta: 0, reservedDelta: 0 }));
     delta.onHandDelta += onHandDelta;
     delta.reservedDelta += reservedDelta;
-    const movementId = this.createId();
-    this.movements.push({ id: movementId, sku, locationId, type, onHandDelta, reservedDelta, ...context });
+    const { id, ...rest } = context;
+    const movementId = id ?? this.createId();
+    this.movements.push({ id: movementId, sku, locationId, type, onHandDelta, reservedDelta, ...rest });
     const after = availableOf(level);
     if (level.reorderPoint === null || before <= level.reorderPoint || after > level.reorderPoint) return;
     const event: DomainEvent<'inventory.low_stock'> = {

@@ -7,12 +7,12 @@ import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel, StockMovement } from '../domain/inventory.js';
 import type { Order } from '../domain/order.js';
 import { ORDER_STATUSES } from '../domain/status.js';
-import type { OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
-import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, prepareReserve, reserveBatch } from './postgres-inventory.js';
+import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';
-import { DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
+import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import { type ReserveBatchingOptions, ReserveQueue } from './postgres-reserve-queue.js';
 import { reservationFromRow, reservationView } from './postgres-stock-step.js';
@@ -53,6 +53,17 @@ export interface PostgresStorageOptions {
    */
   batchReservations?: boolean | ReserveBatchingOptions;
   /**
+   * Send statements to a `pg` Pool or Client as named statements, parsed and
+   * planned once per connection (the fast path for direct connections). Pass
+   * `false` behind a transaction-mode pooler such as PgBouncer, which cannot
+   * keep a statement per client. Left on, the first "prepared statement does
+   * not exist / already exists" error switches this storage to unnamed
+   * statements and runs the failed call again (nothing of it was written).
+   * Ignored for PGlite.
+   * @defaultValue true
+   */
+  preparedStatements?: boolean;
+  /**
    * Makes ids of stock movements and low-stock events.
    * @defaultValue `nanoid()`
    */
@@ -73,6 +84,11 @@ export interface PostgresStorage extends StorageAdapter {
   readonly schema: string;
   /** Apply pending migrations now (otherwise done lazily unless `autoMigrate: false`). */
   migrate(): Promise<void>;
+  /**
+   * Whether statements currently go out named: `false` on PGlite, with
+   * `preparedStatements: false`, or once a transaction pooler was detected.
+   */
+  readonly preparedStatements: boolean;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(ORDER_STATUSES);
@@ -101,7 +117,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   if (options.client === null || typeof options.client !== 'object' || typeof options.client.query !== 'function') {
     throw new FulfillmentError('CONFIGURATION_ERROR', 'postgresStorage needs a pg Pool, pg Client or PGlite instance as `client`');
   }
-  const driver = sqlDriver(options.client);
+  const driver = sqlDriver(options.client, { preparedStatements: checkPreparedStatements(options.preparedStatements) });
   const ctx: InventoryContext = { driver, s, createId: options.createId ?? (() => nanoid()) };
   const batching = options.batchReservations ?? true;
   const queue =
@@ -166,6 +182,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   const storage: PostgresStorage = {
     capabilities: Object.freeze({ durable: true, multiProcess: true }) satisfies StorageCapabilities,
     schema,
+    get preparedStatements() {
+      return driver.preparedStatements;
+    },
 
     async migrate() {
       if (closed) throw new FulfillmentError('CONFIGURATION_ERROR', 'This PostgreSQL storage has been closed');
@@ -268,8 +287,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         const type = input.movement ?? 'received';
         if (type !== 'received' && type !== 'returned') throw invalidCall(`Unknown receive movement ${String(type)}`);
         if (input.bin !== undefined) requireText(input.bin, 'bin');
+        if (input.opId !== undefined) requireText(input.opId, 'opId');
         const movement = {
-          id: ctx.createId(),
+          id: input.opId === undefined ? ctx.createId() : opMovementId(input.opId),
           sku: input.sku,
           locationId: input.locationId,
           type,
@@ -280,10 +300,15 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
           reason: input.reason ?? null,
           at: input.at,
         };
-        const rows = await driver.query<plans.StockRow>(
-          plans.receiveStock(s, { sku: input.sku, locationId: input.locationId, quantity: input.quantity, bin: input.bin ?? null, movement }),
-        );
-        return { levels: rows.map(levelFromRow) };
+        const plan = plans.receiveStock(s, { sku: input.sku, locationId: input.locationId, quantity: input.quantity, bin: input.bin ?? null, movement });
+        if (input.opId === undefined) return { levels: (await driver.query<plans.StockRow>(plan)).map(levelFromRow) };
+        // Idempotent receipt: under the row lock, a repeat finds the first one's movement.
+        return retryingTransaction(driver, async (tx) => {
+          await tx.query(plans.ensureStockRow(s, input.sku, input.locationId));
+          const locked = await tx.query<plans.StockRow>(plans.lockStock(s, [{ sku: input.sku, locationId: input.locationId }]));
+          if ((await tx.query(plans.movementExists(s, movement.id))).length > 0) return { levels: locked.map(levelFromRow) };
+          return { levels: (await tx.query<plans.StockRow>(plan)).map(levelFromRow) };
+        });
       }),
 
     adjust: (input) =>
@@ -401,16 +426,22 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         return rows.map(_messageFromRow);
       }),
 
-    ackOutbox: (id) =>
+    ackOutbox: (claim) =>
       guard('ackOutbox', async () => {
-        if (_isOutboxId(id)) await driver.query(plans.ackOutbox(s, id));
+        const { id, attempts } = _claimOf(claim);
+        if (!_isOutboxId(id) || attempts === null) return false;
+        return (await driver.query(plans.ackOutbox(s, id, attempts))).length > 0;
       }),
 
-    failOutbox: (id, input) =>
+    failOutbox: (claim, input) =>
       guard('failOutbox', async () => {
         if (input.retryAt !== null) instantMillis(input.retryAt, 'retryAt');
-        const rows = _isOutboxId(id) ? await driver.query(plans.failOutbox(s, id, String(input.error), input.retryAt)) : [];
-        if (rows.length === 0) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+        const { id, attempts } = _claimOf(claim);
+        const rows = _isOutboxId(id) && attempts !== null ? await driver.query(plans.failOutbox(s, id, attempts, String(input.error), input.retryAt)) : [];
+        if (rows.length > 0) return true;
+        const exists = _isOutboxId(id) && (await driver.query(plans.outboxExists(s, id))).length > 0;
+        if (!exists) throw new FulfillmentError('NOT_FOUND', `Outbox message ${id} not found`, { details: { id } });
+        return false;
       }),
 
     outboxStats: (now) =>
@@ -557,17 +588,18 @@ function _idempotencyConflict(idempotency: { scope: string; key: string }, resou
 function _outboxJson(messages: readonly OutboxMessageInput[]): string {
   if (!Array.isArray(messages)) throw invalidCall('outbox messages must be an array');
   const seen = new Set<string>();
-  const out: { topic: string; key: string; payload: unknown; availableAt: string | null }[] = [];
+  const out: { topic: string; key: string; stream: string | null; payload: unknown; availableAt: string | null }[] = [];
   for (const m of messages) {
-    if (m?.topic !== 'notification' && m?.topic !== 'event') {
-      throw invalidCall(`outbox topic must be "notification" or "event" (got ${String(m?.topic)})`, { key: m?.key });
+    if (m?.topic !== 'notification' && m?.topic !== 'event' && m?.topic !== 'relay') {
+      throw invalidCall(`outbox topic must be "notification", "event" or "relay" (got ${String(m?.topic)})`, { key: m?.key });
     }
     requireText(m.key, 'outbox key');
+    if (m.stream !== undefined) requireText(m.stream, 'outbox stream');
     if (m.availableAt !== undefined) instantMillis(m.availableAt, 'availableAt');
     const payload = JSON.parse(toJsonText(m.payload, `outbox payload of ${m.key}`)) as unknown;
     if (seen.has(m.key)) continue;
     seen.add(m.key);
-    out.push({ topic: m.topic, key: m.key, payload, availableAt: m.availableAt ?? null });
+    out.push({ topic: m.topic, key: m.key, stream: m.stream ?? null, payload, availableAt: m.availableAt ?? null });
   }
   return JSON.stringify(out);
 }
@@ -581,16 +613,25 @@ function _isOutboxId(id: string): boolean {
   return typeof id === 'string' && /^[0-9]{1,18}$/.test(id);
 }
 
+// A lease token is the attempt count of the claim that handed it out.
+function _claimOf(claim: OutboxClaim): { id: string; attempts: number | null } {
+  if (claim === null || typeof claim !== 'object') throw invalidCall('An outbox ack or failure needs the claim { id, lease }');
+  const attempts = typeof claim.lease === 'string' && /^[0-9]{1,9}$/.test(claim.lease) ? Number(claim.lease) : null;
+  return { id: claim.id, attempts };
+}
+
 function _messageFromRow(row: plans.OutboxRow): OutboxMessage {
   return {
     id: row.id,
     topic: row.topic as OutboxMessage['topic'],
     key: row.key,
+    stream: row.stream,
     payload: row.payload,
     attempts: row.attempts,
     availableAt: row.available_at,
     createdAt: row.created_at,
     lastError: row.last_error,
+    lease: String(row.attempts),
   };
 }
 

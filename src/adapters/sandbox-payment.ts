@@ -40,6 +40,12 @@ export type SandboxCardBehaviour =
  * | do not honor (`do_not_honor`) | `tok_do_not_honor` |
  * | requires action (3-D Secure) | `tok_3ds`, `4000000000003220` |
  * | time out (retryable `ADAPTER_ERROR`, nothing authorized) | `tok_timeout`, `4000000000000119` |
+ *
+ * @example
+ * ```ts
+ * SANDBOX_PAYMENT_METHODS.tok_decline; // 'decline'
+ * const approving = Object.keys(SANDBOX_PAYMENT_METHODS).filter((m) => SANDBOX_PAYMENT_METHODS[m] === 'approve');
+ * ```
  */
 export const SANDBOX_PAYMENT_METHODS: Readonly<Record<string, SandboxCardBehaviour>> = {
   tok_visa: 'approve',

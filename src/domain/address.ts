@@ -12,7 +12,15 @@ const COUNTRIES =
   'SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE ' +
   'YT ZA ZM ZW';
 
-/** ISO 3166-1 alpha-2 country codes fulfillkit accepts. */
+/**
+ * ISO 3166-1 alpha-2 country codes fulfillkit accepts.
+ *
+ * @example
+ * ```ts
+ * countryCodes.has('DE'); // true
+ * countryCodes.has('XX'); // false
+ * ```
+ */
 export const countryCodes: ReadonlySet<string> = new Set(COUNTRIES.split(' '));
 
 // Formats for the destinations most shops ship to; others get a generic check.
@@ -32,7 +40,15 @@ const POSTAL_FORMATS: ReadonlyMap<string, RegExp> = new Map([
 ]);
 const GENERIC_POSTAL = /^[A-Z0-9][A-Z0-9 -]{1,10}$/i;
 
-/** An ISO 3166-1 alpha-2 country code, upper case. */
+/**
+ * An ISO 3166-1 alpha-2 country code, upper case.
+ *
+ * @example
+ * ```ts
+ * countrySchema.parse('US'); // 'US'
+ * countrySchema.safeParse('us').success; // false: upper case only
+ * ```
+ */
 export const countrySchema = z
   .string()
   .refine((c) => countryCodes.has(c), { message: 'Unknown ISO 3166-1 alpha-2 country code' });
@@ -46,6 +62,13 @@ export const countrySchema = z
  *   name: 'Ada Lovelace', line1: '1 Main St', city: 'Springfield',
  *   region: 'IL', postalCode: '62701', country: 'US',
  * };
+ * ```
+ *
+ * @example
+ * ```ts
+ * const address = addressSchema.parse({
+ *   name: 'Ada Lovelace', line1: '12 Elm St', city: 'Boston', region: 'MA', postalCode: '02108', country: 'US',
+ * });
  * ```
  */
 export const addressSchema = z
@@ -75,7 +98,14 @@ export const addressSchema = z
 /** A postal address. */
 export type Address = z.infer<typeof addressSchema>;
 
-/** A point on the globe in decimal degrees. */
+/**
+ * A point on the globe in decimal degrees.
+ *
+ * @example
+ * ```ts
+ * coordinatesSchema.parse({ lat: 40.7357, lng: -74.1724 });
+ * ```
+ */
 export const coordinatesSchema = z.strictObject({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),

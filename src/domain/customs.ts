@@ -5,7 +5,14 @@ import { countrySchema } from './address.js';
 import { moneySchema } from './money.js';
 import { weightSchema } from './units.js';
 
-/** Customs facts of one product, given on an order line. */
+/**
+ * Customs facts of one product, given on an order line.
+ *
+ * @example
+ * ```ts
+ * lineCustomsSchema.parse({ hsCode: '6109.10', originCountry: 'PT', description: 'Cotton t-shirt' });
+ * ```
+ */
 export const lineCustomsSchema = z.strictObject({
   /** Harmonized System tariff code (6 to 10 digits, dots allowed). */
   hsCode: z.string().regex(/^\d{4}(\.?\d{2}){1,3}$/, 'must be a 6 to 10 digit HS code').optional(),
@@ -20,7 +27,15 @@ export type LineCustoms = z.infer<typeof lineCustomsSchema>;
 /** What a parcel contains, as customs forms ask. */
 export const customsContentsTypeSchema = z.enum(['merchandise', 'gift', 'documents', 'returned_goods', 'sample', 'other']);
 
-/** One line of a customs declaration. */
+/**
+ * One line of a customs declaration.
+ *
+ * @example
+ * ```ts
+ * customsItemSchema.parse({ description: 'Cotton t-shirt', quantity: 2, value: { amount: 4000, currency: 'USD' },
+ *   weight: { value: 400, unit: 'g' }, hsCode: '610910', originCountry: 'PT' });
+ * ```
+ */
 export const customsItemSchema = z.strictObject({
   sku: z.string().max(64).optional(),
   description: z.string().trim().min(1).max(200),
@@ -35,7 +50,14 @@ export const customsItemSchema = z.strictObject({
 /** One line of a customs declaration. */
 export type CustomsItem = z.infer<typeof customsItemSchema>;
 
-/** A customs declaration for a cross-border shipment. */
+/**
+ * A customs declaration for a cross-border shipment.
+ *
+ * @example
+ * ```ts
+ * const declaration = customsDeclarationSchema.parse({ contentsType: 'merchandise', incoterm: 'DDU', signer: 'Grace Hopper', items });
+ * ```
+ */
 export const customsDeclarationSchema = z.strictObject({
   contentsType: customsContentsTypeSchema,
   /** Who pays duties: the recipient (`DDU`/`DAP`) or the shop (`DDP`). */

@@ -3,7 +3,16 @@
 import type { z } from 'zod';
 import { findUnstorableText } from './limits.js';
 
-/** Every error code the library throws. Stable across minor versions. */
+/**
+ * Every error code the library throws. Stable across minor versions.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.includes('INSUFFICIENT_STOCK'); // true
+ * // e.g. a code-to-HTTP-status table the type checker keeps complete:
+ * const httpStatus = { VALIDATION_FAILED: 400, NOT_FOUND: 404, INSUFFICIENT_STOCK: 409 } satisfies Partial<Record<(typeof ERROR_CODES)[number], number>>;
+ * ```
+ */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'NOT_FOUND',
@@ -31,10 +40,69 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** One SKU that could not be reserved or is no longer held, in `INSUFFICIENT_STOCK` details. */
+export interface StockShortage {
+  sku: string;
+  /** Units asked for. */
+  requested: number;
+  /** Units that were there to take. */
+  available: number;
+  /** `requested - available`, when the whole order was refused. */
+  short?: number;
+  /** Set when the shortage is at one location (a reservation line, a shipment). */
+  locationId?: string;
+}
+
+/**
+ * What `details` holds for each {@link FulfillmentErrorCode}. The fields listed
+ * are the ones a program can rely on; commands and adapters may add more, so
+ * every shape is open. {@link isFulfillmentError} narrows `details` with the code.
+ *
+ * @example
+ * ```ts
+ * if (isFulfillmentError(err, 'INSUFFICIENT_STOCK')) {
+ *   for (const { sku, requested, available } of err.details.shortages) console.log(sku, requested, available);
+ * }
+ * ```
+ */
+export interface FulfillmentErrorDetailsMap {
+  /** `issues` when the input failed its schema (every command input does). */
+  VALIDATION_FAILED: { issues?: ValidationIssue[] };
+  /** The id that was looked up, under its own name (`orderId`, `shipmentId`, `returnId`, `locationId`, ...). */
+  NOT_FOUND: { orderId?: string; shipmentId?: string; returnId?: string; locationId?: string; carrierId?: string; sku?: string };
+  /** The status the thing was in and the event it refused, or a `reason`. */
+  INVALID_TRANSITION: { status?: string | null; event?: string; reason?: string };
+  /** Every SKU that was short, and by how much. */
+  INSUFFICIENT_STOCK: { shortages: StockShortage[] };
+  /** The order, the attempt and the provider's decline code. */
+  PAYMENT_DECLINED: { orderId?: string; attempt?: number; code?: string | null };
+  /** What the provider refused, e.g. `reason: 'exceeds_authorization'`. */
+  PAYMENT_FAILED: { orderId?: string; paymentId?: string; reason?: string };
+  /** The carrier that failed (a {@link CarrierError}), or each failed label purchase when every rate failed. */
+  CARRIER_ERROR: { carrierId?: string; failures?: Array<{ carrierId: string; service: string; message: string }> };
+  /** Why each carrier returned no rate. */
+  NO_RATES: { messages: Array<{ carrierId: string; code: string; message: string }> };
+  /** The order and the versions that disagreed. */
+  CONCURRENCY_CONFLICT: { orderId?: string; expectedVersion?: number; actualVersion?: number };
+  /** The key that was reused with a different request. */
+  IDEMPOTENCY_CONFLICT: { key?: string; scope?: string; orderId?: string };
+  /** Why the signature was refused. */
+  WEBHOOK_SIGNATURE_INVALID: { reason?: string };
+  /** The adapter operation that failed. */
+  ADAPTER_ERROR: { operation?: string };
+  /** The option that is wrong (at construction), or the command and what it needed (at first use). */
+  CONFIGURATION_ERROR: { option?: string | string[]; command?: string; missing?: string[]; issues?: ValidationIssue[] };
+}
+
+/** `details` of a {@link FulfillmentError} with code `C`: the documented fields, open to more. */
+export type FulfillmentErrorDetails<C extends FulfillmentErrorCode = FulfillmentErrorCode> = FulfillmentErrorDetailsMap[C] & {
+  [field: string]: unknown;
+};
+
 /** Options accepted by the {@link FulfillmentError} constructor. */
-export interface FulfillmentErrorOptions {
-  /** Data a program can act on (shortages, issues, ids). */
-  details?: Record<string, unknown>;
+export interface FulfillmentErrorOptions<C extends FulfillmentErrorCode = FulfillmentErrorCode> {
+  /** Data a program can act on (shortages, issues, ids); its shape follows the code. */
+  details?: FulfillmentErrorDetails<C>;
   /** The error that caused this one. */
   cause?: unknown;
   /**
@@ -46,7 +114,8 @@ export interface FulfillmentErrorOptions {
 
 /**
  * The error thrown by every fulfillkit command. Switch on `code`; read
- * `details` for specifics. After a command throws, storage is as it was.
+ * `details` for specifics (typed per code once narrowed). After a command
+ * throws, storage is as it was.
  *
  * @example
  * ```ts
@@ -54,29 +123,29 @@ export interface FulfillmentErrorOptions {
  *   await ff.orders.place(input);
  * } catch (err) {
  *   if (isFulfillmentError(err, 'INSUFFICIENT_STOCK')) {
- *     console.log(err.details.shortages); // [{ sku, requested, available }]
+ *     console.log(err.details.shortages); // StockShortage[]: [{ sku, requested, available }]
  *   }
  * }
  * ```
  */
-export class FulfillmentError extends Error {
+export class FulfillmentError<C extends FulfillmentErrorCode = FulfillmentErrorCode> extends Error {
   override readonly name: string = 'FulfillmentError';
   /** Stable, UPPER_SNAKE error code. */
-  readonly code: FulfillmentErrorCode;
-  /** Machine-readable specifics; shape depends on `code`. */
-  readonly details: Record<string, unknown>;
+  readonly code: C;
+  /** Machine-readable specifics; see {@link FulfillmentErrorDetailsMap} for each code's fields. */
+  readonly details: FulfillmentErrorDetails<C>;
   /** Whether the same call may succeed if repeated. */
   readonly retryable: boolean;
 
-  constructor(code: FulfillmentErrorCode, message: string, options: FulfillmentErrorOptions = {}) {
+  constructor(code: C, message: string, options: FulfillmentErrorOptions<NoInfer<C>> = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = options.details ?? ({} as FulfillmentErrorDetails<C>);
     this.retryable = options.retryable ?? false;
   }
 
   /** A plain JSON form, suitable for logs and API responses. */
-  toJSON(): { name: string; code: FulfillmentErrorCode; message: string; details: Record<string, unknown> } {
+  toJSON(): { name: string; code: C; message: string; details: FulfillmentErrorDetails<C> } {
     return { name: this.name, code: this.code, message: this.message, details: this.details };
   }
 }
@@ -90,7 +159,7 @@ export class FulfillmentError extends Error {
  * throw new CarrierError('Label service unavailable', { carrierId: 'ups', retryable: true });
  * ```
  */
-export class CarrierError extends FulfillmentError {
+export class CarrierError extends FulfillmentError<'CARRIER_ERROR'> {
   override readonly name: string = 'CarrierError';
   /** Which carrier raised it. */
   readonly carrierId: string;
@@ -109,14 +178,15 @@ export class CarrierError extends FulfillmentError {
 }
 
 /**
- * Narrow an unknown error to a {@link FulfillmentError}, optionally of one code.
+ * Narrow an unknown error to a {@link FulfillmentError}, optionally of one
+ * code, which also narrows `details` to that code's fields.
  *
  * @example
  * ```ts
  * if (isFulfillmentError(err, 'NOT_FOUND')) return null;
  * ```
  */
-export function isFulfillmentError(err: unknown, code?: FulfillmentErrorCode): err is FulfillmentError {
+export function isFulfillmentError<C extends FulfillmentErrorCode = FulfillmentErrorCode>(err: unknown, code?: C): err is FulfillmentError<C> {
   return err instanceof FulfillmentError && (code === undefined || err.code === code);
 }
 

@@ -57,7 +57,15 @@ export type DomainEvent<T extends DomainEventType = DomainEventType> = {
   };
 }[T];
 
-/** All domain event types, for validation and listing. */
+/**
+ * All domain event types, for validation and listing.
+ *
+ * @example
+ * ```ts
+ * // Forward every domain event to your own bus:
+ * for (const type of DOMAIN_EVENT_TYPES) ff.events.on(type, (event) => bus.publish(event.type, event));
+ * ```
+ */
 export const DOMAIN_EVENT_TYPES = [
   'order.placed',
   'order.status_changed',

@@ -4,6 +4,7 @@ export * from './address.js';
 export * from './customs.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './intent.js';
 export * from './inventory.js';
 export * from './json.js';
 export * from './limits.js';

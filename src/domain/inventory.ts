@@ -3,7 +3,15 @@
 import { z } from 'zod';
 import { MAX_STOCK_UNITS } from './limits.js';
 
-/** A stock-keeping unit code. */
+/**
+ * A stock-keeping unit code.
+ *
+ * @example
+ * ```ts
+ * skuSchema.parse('TEE-M'); // 'TEE-M'
+ * skuSchema.safeParse('tee shirt').success; // false: no spaces
+ * ```
+ */
 export const skuSchema = z
   .string()
   .min(1)
@@ -17,7 +25,17 @@ const bin = z
   .max(32)
   .regex(/^[A-Za-z0-9-]+$/, { message: 'Bin codes look like "A-03-2" (aisle-bay-level)' });
 
-/** Input of `inventory.receive`. */
+/**
+ * Input of `inventory.receive`.
+ *
+ * @example
+ * ```ts
+ * // Validate at your own boundary (an HTTP handler, a queue consumer) before calling the command:
+ * const result = receiveInputSchema.safeParse(body);
+ * if (!result.success) return Response.json(result.error.issues, { status: 400 });
+ * await ff.inventory.receive(result.data);
+ * ```
+ */
 export const receiveInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
@@ -29,7 +47,17 @@ export const receiveInputSchema = z.strictObject({
 /** Input of `inventory.receive`. */
 export type ReceiveInput = z.input<typeof receiveInputSchema>;
 
-/** Input of `inventory.adjust`. */
+/**
+ * Input of `inventory.adjust`.
+ *
+ * @example
+ * ```ts
+ * // Validate at your own boundary (an HTTP handler, a queue consumer) before calling the command:
+ * const result = adjustInputSchema.safeParse(body);
+ * if (!result.success) return Response.json(result.error.issues, { status: 400 });
+ * await ff.inventory.adjust(result.data);
+ * ```
+ */
 export const adjustInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
@@ -45,7 +73,17 @@ export const adjustInputSchema = z.strictObject({
 /** Input of `inventory.adjust`. */
 export type AdjustInput = z.input<typeof adjustInputSchema>;
 
-/** Input of `inventory.configure`: per-location stock settings. */
+/**
+ * Input of `inventory.configure`: per-location stock settings.
+ *
+ * @example
+ * ```ts
+ * // Validate at your own boundary (an HTTP handler, a queue consumer) before calling the command:
+ * const result = stockSettingsInputSchema.safeParse(body);
+ * if (!result.success) return Response.json(result.error.issues, { status: 400 });
+ * await ff.inventory.configure(result.data);
+ * ```
+ */
 export const stockSettingsInputSchema = z.strictObject({
   sku: skuSchema,
   locationId: idSchema,
@@ -57,7 +95,15 @@ export const stockSettingsInputSchema = z.strictObject({
 /** Input of `inventory.configure`. */
 export type StockSettingsInput = z.input<typeof stockSettingsInputSchema>;
 
-/** Stock of one SKU at one location. `available = onHand - reserved - safetyStock`, never below 0. */
+/**
+ * Stock of one SKU at one location. `available = onHand - reserved - safetyStock`, never below 0.
+ *
+ * @example
+ * ```ts
+ * const level = await ff.inventory.level('TEE-M');
+ * for (const at of locationLevelSchema.array().parse(level.locations)) console.log(at.locationId, at.onHand, at.reserved);
+ * ```
+ */
 export const locationLevelSchema = z.object({
   sku: z.string(),
   locationId: z.string(),
@@ -71,7 +117,16 @@ export const locationLevelSchema = z.object({
 /** Stock of one SKU at one location. */
 export type LocationLevel = z.infer<typeof locationLevelSchema>;
 
-/** Stock of one SKU summed over locations, with the per-location breakdown. */
+/**
+ * Stock of one SKU summed over locations, with the per-location breakdown.
+ *
+ * @example
+ * ```ts
+ * // The shape ff.inventory.level() returns, e.g. to validate it in a client of your API:
+ * const level = inventoryLevelSchema.parse(await (await fetch('/api/stock/TEE-M')).json());
+ * level.available;
+ * ```
+ */
 export const inventoryLevelSchema = z.object({
   sku: z.string(),
   onHand: z.number().int(),
@@ -82,7 +137,15 @@ export const inventoryLevelSchema = z.object({
 /** Stock of one SKU across locations. */
 export type InventoryLevel = z.infer<typeof inventoryLevelSchema>;
 
-/** Kinds of stock movement. */
+/**
+ * Kinds of stock movement.
+ *
+ * @example
+ * ```ts
+ * const ledger = await ff.inventory.ledger('TEE-M');
+ * const counts = Object.fromEntries(MOVEMENT_TYPES.map((t) => [t, ledger.filter((m) => m.type === t).length]));
+ * ```
+ */
 export const MOVEMENT_TYPES = ['received', 'adjusted', 'reserved', 'released', 'committed', 'expired', 'returned'] as const;
 /** A kind of stock movement. */
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
@@ -90,6 +153,12 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
 /**
  * One ledger row. `onHandDelta` and `reservedDelta` are what the movement did
  * to the level, so summing a SKU's ledger reproduces its levels.
+ *
+ * @example
+ * ```ts
+ * // Check a movement exported to a warehouse system read back from your own store or an API before trusting its shape:
+ * const movement = stockMovementSchema.parse(JSON.parse(text));
+ * ```
  */
 export const stockMovementSchema = z.object({
   id: z.string(),
@@ -106,12 +175,26 @@ export const stockMovementSchema = z.object({
 /** One ledger row. */
 export type StockMovement = z.infer<typeof stockMovementSchema>;
 
-/** Reservation lifecycle states. */
+/**
+ * Reservation lifecycle states.
+ *
+ * @example
+ * ```ts
+ * RESERVATION_STATUSES; // ['active', 'committed', 'released', 'expired']
+ * ```
+ */
 export const RESERVATION_STATUSES = ['active', 'committed', 'released', 'expired'] as const;
 /** A reservation's status. */
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
-/** Units of one SKU held at one location. `committed`/`released` count what has left the hold. */
+/**
+ * Units of one SKU held at one location. `committed`/`released` count what has left the hold.
+ *
+ * @example
+ * ```ts
+ * reservationLineSchema.array().parse(reservation.lines);
+ * ```
+ */
 export const reservationLineSchema = z.object({
   sku: z.string(),
   locationId: z.string(),
@@ -122,7 +205,15 @@ export const reservationLineSchema = z.object({
 /** One line of a reservation. */
 export type ReservationLine = z.infer<typeof reservationLineSchema>;
 
-/** Stock held for one order until it ships, is cancelled, or the hold expires. */
+/**
+ * Stock held for one order until it ships, is cancelled, or the hold expires.
+ *
+ * @example
+ * ```ts
+ * // What a storage adapter returns from reserve(): check it in your adapter's tests.
+ * const reservation = reservationSchema.parse(await storage.getReservation(reservationId));
+ * ```
+ */
 export const reservationSchema = z.object({
   id: z.string(),
   orderId: z.string(),

@@ -13,10 +13,25 @@ const CURRENCIES =
 const ZERO_DECIMAL = new Set('BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
 const THREE_DECIMAL = new Set('BHD IQD JOD KWD LYD OMR TND'.split(' '));
 
-/** The set of ISO 4217 currency codes fulfillkit accepts. */
+/**
+ * The set of ISO 4217 currency codes fulfillkit accepts.
+ *
+ * @example
+ * ```ts
+ * currencyCodes.has('EUR'); // true
+ * ```
+ */
 export const currencyCodes: ReadonlySet<string> = new Set(CURRENCIES.split(' '));
 
-/** An ISO 4217 currency code, upper case (`USD`, `EUR`, `JPY`). */
+/**
+ * An ISO 4217 currency code, upper case (`USD`, `EUR`, `JPY`).
+ *
+ * @example
+ * ```ts
+ * currencySchema.parse('JPY'); // 'JPY'
+ * currencySchema.safeParse('EURO').success; // false
+ * ```
+ */
 export const currencySchema = z
   .string()
   .refine((c) => currencyCodes.has(c), { message: 'Unknown ISO 4217 currency code' });
@@ -44,7 +59,16 @@ export const moneySchema = z.strictObject({
 /** An amount of money in integer minor units. */
 export type Money = z.infer<typeof moneySchema>;
 
-/** Number of decimal places of a currency's minor unit (2 for USD, 0 for JPY, 3 for KWD). */
+/**
+ * Number of decimal places of a currency's minor unit (2 for USD, 0 for JPY, 3 for KWD).
+ *
+ * @example
+ * ```ts
+ * minorUnitDigits('USD'); // 2
+ * minorUnitDigits('JPY'); // 0
+ * minorUnitDigits('KWD'); // 3
+ * ```
+ */
 export function minorUnitDigits(currency: string): number {
   if (ZERO_DECIMAL.has(currency)) return 0;
   if (THREE_DECIMAL.has(currency)) return 3;
@@ -63,18 +87,41 @@ export function money(amount: number, currency: string): Money {
   return { amount, currency };
 }
 
-/** Add monies of one currency; throws on a currency mismatch. */
+/**
+ * Add monies of one currency; throws on a currency mismatch.
+ *
+ * @example
+ * ```ts
+ * addMoney(money(1900, 'USD'), money(595, 'USD')); // { amount: 2495, currency: 'USD' }
+ * addMoney(money(1, 'USD'), money(1, 'EUR')); // throws: currencies differ
+ * ```
+ */
 export function addMoney(a: Money, b: Money): Money {
   assertSameCurrency(a, b);
   return { amount: a.amount + b.amount, currency: a.currency };
 }
 
-/** Multiply a unit price by a whole quantity. */
+/**
+ * Multiply a unit price by a whole quantity.
+ *
+ * @example
+ * ```ts
+ * multiplyMoney(money(1900, 'USD'), 3); // { amount: 5700, currency: 'USD' }
+ * ```
+ */
 export function multiplyMoney(a: Money, quantity: number): Money {
   return { amount: a.amount * quantity, currency: a.currency };
 }
 
-/** Format money for people, e.g. `$19.99` or `¥1,500`. */
+/**
+ * Format money for people, e.g. `$19.99` or `¥1,500`.
+ *
+ * @example
+ * ```ts
+ * formatMoney(money(1999, 'USD')); // '$19.99'
+ * formatMoney(money(1500, 'JPY'), 'ja-JP'); // '￥1,500'
+ * ```
+ */
 export function formatMoney(m: Money, locale = 'en-US'): string {
   return currencyFormat(locale, m.currency).format(m.amount / 10 ** minorUnitDigits(m.currency));
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { lineCustomsSchema } from './customs.js';
 import { addressSchema, coordinatesSchema } from './address.js';
 import { skuSchema } from './inventory.js';
+import { orderIntentSchema } from './intent.js';
 import { MAX_MONEY_AMOUNT } from './limits.js';
 import { currencySchema, moneySchema } from './money.js';
 import { paymentInputSchema, paymentRecordSchema } from './payment.js';
@@ -11,7 +12,14 @@ import { shipmentSchema, shippingSpeedSchema } from './shipment.js';
 import { orderStatusSchema } from './status.js';
 import { dimensionsSchema, weightSchema } from './units.js';
 
-/** Customer contact details. */
+/**
+ * Customer contact details.
+ *
+ * @example
+ * ```ts
+ * customerSchema.parse({ email: 'ada@example.com', name: 'Ada Lovelace' });
+ * ```
+ */
 export const customerSchema = z.strictObject({
   id: z.string().max(64).optional(),
   email: z.email(),
@@ -23,7 +31,14 @@ export const customerSchema = z.strictObject({
 /** Customer contact details. */
 export type Customer = z.infer<typeof customerSchema>;
 
-/** One line of an order as submitted. */
+/**
+ * One line of an order as submitted.
+ *
+ * @example
+ * ```ts
+ * orderLineInputSchema.parse({ sku: 'TEE-M', quantity: 2, unitPrice: { amount: 1900, currency: 'USD' } });
+ * ```
+ */
 export const orderLineInputSchema = z.strictObject({
   sku: skuSchema,
   quantity: z.number().int().positive().max(100_000),
@@ -118,6 +133,12 @@ export type ParsedOrderInput = z.output<typeof orderInputSchema>;
  * An order line as recorded. Quantities partition `quantity`:
  * `allocated + backordered + cancelled = quantity` where `allocated` units
  * live in shipments.
+ *
+ * @example
+ * ```ts
+ * const order = await ff.orders.get(orderId);
+ * const lines = order ? orderLineSchema.array().parse(order.lines) : [];
+ * ```
  */
 export const orderLineSchema = z.object({
   id: z.string(),
@@ -143,7 +164,15 @@ export const orderLineSchema = z.object({
 /** An order line as recorded. */
 export type OrderLine = z.infer<typeof orderLineSchema>;
 
-/** The order's persisted state machine position. */
+/**
+ * The order's persisted state machine position.
+ *
+ * @example
+ * ```ts
+ * const order = await ff.orders.get(orderId);
+ * const { version, snapshot } = machineStateSchema.parse(order?.machine);
+ * ```
+ */
 export const machineStateSchema = z.object({
   /** Version of the machine definition that produced it. */
   version: z.number().int(),
@@ -153,7 +182,15 @@ export const machineStateSchema = z.object({
 /** The order's persisted state machine position. */
 export type MachineState = z.infer<typeof machineStateSchema>;
 
-/** The order record. `version` increases by one on every write. */
+/**
+ * The order record. `version` increases by one on every write.
+ *
+ * @example
+ * ```ts
+ * // Check a order document read back from your own store or an API before trusting its shape:
+ * const order = orderSchema.parse(JSON.parse(text));
+ * ```
+ */
 export const orderSchema = z.object({
   id: z.string(),
   reference: z.string().nullable(),
@@ -179,6 +216,8 @@ export const orderSchema = z.object({
   notes: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
   machine: machineStateSchema,
+  /** The effects a command is running on this order, recorded before the first of them; absent or `null` when none. */
+  intent: orderIntentSchema.nullable().optional(),
 });
 /** The order record. */
 export type Order = z.infer<typeof orderSchema>;

@@ -24,7 +24,15 @@ export const paymentDeclineReasonSchema = z.enum(PAYMENT_DECLINE_REASONS);
 /** Why a provider declined a payment. */
 export type PaymentDeclineReason = z.infer<typeof paymentDeclineReasonSchema>;
 
-/** Payment details supplied with an order. */
+/**
+ * Payment details supplied with an order.
+ *
+ * @example
+ * ```ts
+ * paymentInputSchema.parse({ method: 'tok_visa' });
+ * paymentInputSchema.safeParse({ method: '' }).success; // false
+ * ```
+ */
 export const paymentInputSchema = z.strictObject({
   /** A payment-method token your provider understands (card token, `manual:bank_transfer`, ...). */
   method: z.string().min(1).max(200),
@@ -35,6 +43,13 @@ export type PaymentInput = z.infer<typeof paymentInputSchema>;
 /**
  * The order's payment. Amounts are minor units of `amount.currency`;
  * `refunded <= captured <= authorized` always holds.
+ *
+ * @example
+ * ```ts
+ * const order = await ff.orders.get(orderId);
+ * const payment = paymentRecordSchema.parse(order?.payment);
+ * payment.captured <= payment.authorized; // always true
+ * ```
  */
 export const paymentRecordSchema = z.object({
   provider: z.string(),

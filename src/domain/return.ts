@@ -4,7 +4,15 @@ import { MAX_ID_LENGTH, MAX_STOCK_UNITS } from './limits.js';
 import { moneySchema } from './money.js';
 import { returnStatusSchema } from './status.js';
 
-/** Input of `returns.request`. */
+/**
+ * Input of `returns.request`.
+ *
+ * @example
+ * ```ts
+ * const input = returnRequestInputSchema.parse({ lines: [{ sku: 'TEE-M', quantity: 1 }], reason: 'too small' });
+ * await ff.returns.request(orderId, input);
+ * ```
+ */
 export const returnRequestInputSchema = z.strictObject({
   lines: z
     .array(
@@ -21,7 +29,15 @@ export const returnRequestInputSchema = z.strictObject({
 /** Input of `returns.request`. */
 export type ReturnRequestInput = z.input<typeof returnRequestInputSchema>;
 
-/** Input of `returns.receive`: what actually came back, and whether it can be sold again. */
+/**
+ * Input of `returns.receive`: what actually came back, and whether it can be sold again.
+ *
+ * @example
+ * ```ts
+ * const input = returnReceiveInputSchema.parse({ lines: [{ sku: 'TEE-M', quantity: 1, restock: false }] });
+ * await ff.returns.receive(returnId, input); // refunded, not restocked (damaged)
+ * ```
+ */
 export const returnReceiveInputSchema = z.strictObject({
   lines: z
     .array(
@@ -40,7 +56,15 @@ export const returnReceiveInputSchema = z.strictObject({
 /** Input of `returns.receive`. */
 export type ReturnReceiveInput = z.input<typeof returnReceiveInputSchema>;
 
-/** A return merchandise authorization. */
+/**
+ * A return merchandise authorization.
+ *
+ * @example
+ * ```ts
+ * // Check a return document read back from your own store or an API before trusting its shape:
+ * const return = returnRequestSchema.parse(JSON.parse(text));
+ * ```
+ */
 export const returnRequestSchema = z.object({
   id: z.string(),
   orderId: z.string(),

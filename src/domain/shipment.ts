@@ -7,7 +7,15 @@ import { shipmentStatusSchema, trackingStatusSchema } from './status.js';
 import { trackingEventSchema } from './tracking.js';
 import { dimensionsSchema, weightSchema } from './units.js';
 
-/** A carton in the packing catalog. */
+/**
+ * A carton in the packing catalog.
+ *
+ * @example
+ * ```ts
+ * const boxes = boxSchema.array().parse(JSON.parse(await readFile('boxes.json', 'utf8')));
+ * const ff = createFulfillment({ boxes, locations, carriers, payments });
+ * ```
+ */
 export const boxSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1),
@@ -23,7 +31,15 @@ export const boxSchema = z.strictObject({
 /** A carton in the packing catalog. */
 export type Box = z.infer<typeof boxSchema>;
 
-/** A packed parcel: a box (or the item's own packaging) with its contents. */
+/**
+ * A packed parcel: a box (or the item's own packaging) with its contents.
+ *
+ * @example
+ * ```ts
+ * // Parcels packed by hand, checked before ff.fulfillment.pack(shipmentId, { parcels }):
+ * const parcels = parcelSchema.array().parse(body.parcels);
+ * ```
+ */
 export const parcelSchema = z.strictObject({
   boxId: z.string().max(64).nullable().optional(),
   dimensions: dimensionsSchema,
@@ -40,7 +56,15 @@ export type Parcel = z.infer<typeof parcelSchema>;
 /** A parcel as callers may supply it. */
 export type ParcelInput = z.input<typeof parcelSchema>;
 
-/** Shipping speed a customer chose. */
+/**
+ * Shipping speed a customer chose.
+ *
+ * @example
+ * ```ts
+ * shippingSpeedSchema.parse('express'); // 'express'
+ * shippingSpeedSchema.options; // ['economy', 'standard', 'express', 'overnight']
+ * ```
+ */
 export const shippingSpeedSchema = z.enum(['economy', 'standard', 'express', 'overnight']);
 /** Shipping speed a customer chose. */
 export type ShippingSpeed = z.infer<typeof shippingSpeedSchema>;
@@ -50,7 +74,16 @@ const required = (max: number) => z.string().min(1).max(max);
 /** An instant or a date `Date.parse` reads (carriers send both). */
 const instant = required(64).refine((s) => !Number.isNaN(Date.parse(s)), { message: 'must be an ISO 8601 date or instant' });
 
-/** A carrier's price for one service. `carrierId` is the quoting carrier's own id. */
+/**
+ * A carrier's price for one service. `carrierId` is the quoting carrier's own id.
+ *
+ * @example
+ * ```ts
+ * // In a carrier adapter's tests: every quote it returns is a valid rate.
+ * const quote = await carrier.getRates(request);
+ * for (const rate of quote.rates) rateSchema.parse(rate);
+ * ```
+ */
 export const rateSchema = z.object({
   carrierId: required(64),
   service: required(64),
@@ -73,6 +106,12 @@ export type Rate = z.infer<typeof rateSchema>;
 /**
  * A purchased label. A carrier answering "200 OK" with an error body has no
  * tracking number and fails here: nothing is marked shipped on such an answer.
+ *
+ * @example
+ * ```ts
+ * const { shipment } = await ff.fulfillment.ship(shipmentId);
+ * const label = labelSchema.nullable().parse(shipment.label); // { trackingNumber, trackingUrl, labelUrl, cost, ... }
+ * ```
  */
 export const labelSchema = z.object({
   labelId: required(256),
@@ -85,7 +124,15 @@ export const labelSchema = z.object({
 /** A purchased label. */
 export type Label = z.infer<typeof labelSchema>;
 
-/** Units of one order line in a shipment; `picked` is set by `confirmPick`. */
+/**
+ * Units of one order line in a shipment; `picked` is set by `confirmPick`.
+ *
+ * @example
+ * ```ts
+ * const shipment = order.shipments[0];
+ * const lines = shipmentLineSchema.array().parse(shipment?.lines);
+ * ```
+ */
 export const shipmentLineSchema = z.object({
   lineId: z.string(),
   sku: z.string(),
@@ -95,7 +142,15 @@ export const shipmentLineSchema = z.object({
 /** Units of one order line in a shipment. */
 export type ShipmentLine = z.infer<typeof shipmentLineSchema>;
 
-/** One shipment: the part of an order that leaves one location in one go. */
+/**
+ * One shipment: the part of an order that leaves one location in one go.
+ *
+ * @example
+ * ```ts
+ * // Check a shipment document read back from your own store or an API before trusting its shape:
+ * const shipment = shipmentSchema.parse(JSON.parse(text));
+ * ```
+ */
 export const shipmentSchema = z.object({
   id: z.string(),
   orderId: z.string(),

@@ -3,9 +3,23 @@
 import { z } from 'zod';
 import { MAX_LENGTH_VALUE, MAX_WEIGHT_VALUE } from './limits.js';
 
-/** Weight units. */
+/**
+ * Weight units.
+ *
+ * @example
+ * ```ts
+ * weightUnitSchema.parse('oz'); // 'oz'
+ * ```
+ */
 export const weightUnitSchema = z.enum(['g', 'kg', 'oz', 'lb']);
-/** Length units. */
+/**
+ * Length units.
+ *
+ * @example
+ * ```ts
+ * lengthUnitSchema.parse('in'); // 'in'
+ * ```
+ */
 export const lengthUnitSchema = z.enum(['cm', 'in']);
 
 /**
@@ -50,7 +64,15 @@ export type Dimensions = z.infer<typeof dimensionsSchema>;
 const GRAMS: Record<WeightUnit, number> = { g: 1, kg: 1000, oz: 28.349523125, lb: 453.59237 };
 const CENTIMETRES: Record<LengthUnit, number> = { cm: 1, in: 2.54 };
 
-/** Convert a weight to grams. */
+/**
+ * Convert a weight to grams.
+ *
+ * @example
+ * ```ts
+ * toGrams({ value: 1, unit: 'lb' }); // 453.59237
+ * toGrams({ value: 2, unit: 'kg' }); // 2000
+ * ```
+ */
 export function toGrams(w: Weight): number {
   return w.value * GRAMS[w.unit];
 }
@@ -60,7 +82,14 @@ export function fromGrams(grams: number, unit: WeightUnit = 'g'): Weight {
   return { value: grams / GRAMS[unit], unit };
 }
 
-/** Convert dimensions to centimetres. */
+/**
+ * Convert dimensions to centimetres.
+ *
+ * @example
+ * ```ts
+ * toCentimetres({ length: 10, width: 5, height: 2, unit: 'in' }); // { length: 25.4, width: 12.7, height: 5.08 }
+ * ```
+ */
 export function toCentimetres(d: Dimensions): { length: number; width: number; height: number } {
   const f = CENTIMETRES[d.unit];
   return { length: d.length * f, width: d.width * f, height: d.height * f };

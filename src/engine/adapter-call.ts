@@ -18,7 +18,11 @@ export async function callAdapter<T>(label: string, policy: RetryPolicy, operati
   let attempt = 0;
   for (;;) {
     try {
-      return await withTimeout(label, policy.timeoutMs, operation);
+      // `operation` starts synchronously inside withTimeout, so an instrumented adapter reads its attempt number there.
+      attemptStarting = attempt + 1;
+      const pending = withTimeout(label, policy.timeoutMs, operation);
+      attemptStarting = 1;
+      return await pending;
     } catch (err) {
       const error = asFulfillmentError(label, err);
       if (!error.retryable || attempt >= policy.retries) throw error;
@@ -26,6 +30,13 @@ export async function callAdapter<T>(label: string, policy: RetryPolicy, operati
       await sleep(backoffMs(policy.baseDelayMs, attempt));
     }
   }
+}
+
+let attemptStarting = 1;
+
+/** The attempt number (1 = first try) of the adapter call starting right now; 1 outside `callAdapter`. */
+export function currentAttempt(): number {
+  return attemptStarting;
 }
 
 /** Backoff for the n-th retry: doubling, capped, with ±25 % jitter. */

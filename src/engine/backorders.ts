@@ -1,13 +1,17 @@
 // Backorders: when stock arrives, waiting orders are served first come,
 // first served, each with an atomic top-up of its reservation.
+import { isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { Effect } from '../domain/intent.js';
+import { type Allocation, allocate } from '../inventory/allocate.js';
 import type { Order } from '../domain/order.js';
 import type { EngineContext } from './context.js';
 import { backorderTag } from './order-index.js';
 import { transitionOrder } from './order-transition.js';
-import { loadOrder, mutateOrder } from './order-writer.js';
+import { registerIntentHandler } from './intent-registry.js';
+import { act, pendingIntent } from './intents.js';
+import { loadOrder } from './order-writer.js';
 import { buildShipments } from './place-order.js';
-import { allocateAndReserve } from './stock-allocation.js';
 
 const FILLABLE: ReadonlySet<string> = new Set(['backordered', 'processing', 'partially_shipped', 'partially_delivered']);
 
@@ -33,56 +37,90 @@ export async function fillBackorders(ctx: EngineContext, sku: string, maxOrders 
 
 /** Reserve whatever is now available for one order's backordered lines. */
 export async function fillOrderBackorders(ctx: EngineContext, orderId: string, preloaded?: Order): Promise<Order> {
-  const order = preloaded ?? (await loadOrder(ctx, orderId));
-  const waiting = order.lines.filter((l) => l.backordered > 0);
-  if (waiting.length === 0 || !FILLABLE.has(order.status)) return order;
-  const reservationId = order.reservationId ?? `res_${order.id}`;
-  const hold = await allocateAndReserve(ctx, {
-    orderId: order.id,
-    reservationId,
-    lines: waiting.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.backordered })),
-    destination: { address: order.shippingAddress, coordinates: order.shippingCoordinates },
-    expiresAt: null,
-    opId: `fill:${order.version}`,
-    allowShort: true,
-  });
-  if (!hold.reservation) return order;
-  const stock = hold.allocation.assignments.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, locationId: a.locationId, quantity: l.quantity })));
-  try {
-    return await mutateOrder(
-      ctx,
-      order.id,
-      (current) => {
-        if (current.version !== order.version) throw new StaleFill();
-        const next = current;
-        next.reservationId = reservationId;
-        const events: DomainEvent[] = [];
-        for (const shipment of buildShipments(ctx, next.id, hold.allocation, ctx.nowIso())) {
-          const pending = next.shipments.find((s) => s.locationId === shipment.locationId && s.status === 'pending');
-          if (pending) pending.lines.push(...shipment.lines);
-          else {
-            next.shipments.push(shipment);
-            events.push(ctx.event('shipment.created', next.id, { shipmentId: shipment.id, locationId: shipment.locationId }));
-          }
-          for (const l of shipment.lines) {
-            const line = next.lines.find((x) => x.id === l.lineId);
-            if (line) line.backordered -= l.quantity;
-          }
-        }
-        const backordered = next.lines.some((l) => l.backordered > 0);
-        if (next.status === 'backordered') events.push(...transitionOrder(ctx, next, { type: 'STOCK_ALLOCATED', backordered }));
-        return { order: next, events };
+  let order = preloaded ?? (await loadOrder(ctx, orderId));
+  for (let attempt = 0; ; attempt++) {
+    const waiting = order.lines.filter((l) => l.backordered > 0);
+    if (waiting.length === 0 || !FILLABLE.has(order.status)) return order;
+    const pending = pendingIntent(order);
+    if (pending) {
+      // Another command acts on the order (often a fill from another receipt): let it finish.
+      if (attempt >= FILL_ATTEMPTS) return order;
+      await sleep(5 * (attempt + 1));
+      order = await loadOrder(ctx, orderId);
+      continue;
+    }
+    const skus = [...new Set(waiting.map((l) => l.sku))];
+    const levels = await ctx.storage.levels(skus);
+    const allocation = allocate(
+      {
+        lines: waiting.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.backordered })),
+        levels,
+        locations: ctx.locationList,
+        destination: { address: order.shippingAddress, coordinates: order.shippingCoordinates },
       },
-      order,
+      ctx.policy.allocation,
     );
-  } catch (err) {
-    // The order changed under us (cancelled, filled elsewhere): hand the units back.
-    await ctx.storage
-      .releaseReservation({ reservationId, lines: stock, opId: `fill:${order.version}:abort`, reason: 'backorder fill aborted', at: ctx.nowIso() })
-      .catch((e) => ctx.reportError(e, `release of ${reservationId} after an aborted backorder fill`));
-    if (err instanceof StaleFill) return loadOrder(ctx, order.id);
-    throw err;
+    const stock = allocation.assignments.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, locationId: a.locationId, quantity: l.quantity })));
+    if (stock.length === 0) return order;
+    const opId = ctx.id('fill');
+    const version = order.version;
+    try {
+      return await act(
+        ctx,
+        order.id,
+        (current) => {
+          // Decided on the order as it was read: anything newer is decided again.
+          if (current.version !== version) throw new StaleFill();
+          return {
+            kind: 'intent',
+            command: 'fill',
+            target: current.id,
+            fingerprint: opId,
+            effects: [{ kind: 'reserveStock', reservationId: current.reservationId ?? `res_${current.id}`, lines: stock, opId }],
+            data: { assignments: allocation.assignments },
+          };
+        },
+        fillHandler,
+        order,
+      );
+    } catch (err) {
+      const retry = err instanceof StaleFill || isFulfillmentError(err, 'INSUFFICIENT_STOCK') || isFulfillmentError(err, 'CONCURRENCY_CONFLICT');
+      if (!retry) throw err;
+      if (attempt >= FILL_ATTEMPTS) return loadOrder(ctx, order.id);
+      order = await loadOrder(ctx, order.id);
+    }
   }
 }
 
+const FILL_ATTEMPTS = 6;
+
+/** Records the units a fill reserved as shipments. */
+const fillHandler = registerIntentHandler('fill', {
+  finish(ctx, next, intent) {
+    const effect = intent.effects[0] as Extract<Effect, { kind: 'reserveStock' }>;
+    const { assignments } = intent.data as { assignments: Allocation['assignments'] };
+    next.reservationId = effect.reservationId;
+    const events: DomainEvent[] = [];
+    for (const shipment of buildShipments(ctx, next.id, { assignments, shortfall: [] }, ctx.nowIso())) {
+      const pending = next.shipments.find((s) => s.locationId === shipment.locationId && s.status === 'pending');
+      if (pending) pending.lines.push(...shipment.lines);
+      else {
+        next.shipments.push(shipment);
+        events.push(ctx.event('shipment.created', next.id, { shipmentId: shipment.id, locationId: shipment.locationId }));
+      }
+      for (const l of shipment.lines) {
+        const line = next.lines.find((x) => x.id === l.lineId);
+        if (line) line.backordered -= l.quantity;
+      }
+    }
+    const backordered = next.lines.some((l) => l.backordered > 0);
+    if (next.status === 'backordered') events.push(...transitionOrder(ctx, next, { type: 'STOCK_ALLOCATED', backordered }));
+    return { events };
+  },
+});
+
 class StaleFill extends Error {}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -7,7 +7,9 @@ import type { OrderMachine } from '../machines/order.js';
 import type { CarrierAdapter } from '../ports/carrier.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotificationAdapter } from '../ports/notifier.js';
+import type { Instrumentation } from '../ports/instrumentation.js';
 import type { PaymentAdapter } from '../ports/payment.js';
+import type { EventRelay } from '../ports/relay.js';
 import type { StorageAdapter } from '../ports/storage.js';
 import type { FulfillmentPolicy } from './config.js';
 import type { EventBus } from './event-bus.js';
@@ -26,6 +28,10 @@ export interface EngineContext {
   clock: Clock;
   orderMachine: OrderMachine | undefined;
   bus: EventBus;
+  /** Where outbox events are published, or `null`. */
+  relay: EventRelay | null;
+  /** Telemetry hooks, or `null`. */
+  instrumentation: Instrumentation | null;
   levelsCache: LevelsCache;
   /** Report a failure of follow-up work that must not fail the command. */
   reportError(error: unknown, operation: string): void;

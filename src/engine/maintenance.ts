@@ -1,7 +1,11 @@
-// Crash healing: expired holds of unpaid orders cancel them, and orders left
-// pending by a crash mid-payment are completed or cancelled.
+// Crash healing: pending intents are resumed, expired holds of unpaid orders
+// cancel them, orders left pending by a crash mid-payment are completed or
+// cancelled, and parcels scanned before their hand-over are handed over.
 import type { Order } from '../domain/order.js';
-import { cancelUnshipped } from './cancel-order.js';
+import { cancelUnshipped, withFoundPayment } from './cancel-order.js';
+import { decideHandOver, handOverHandler } from './hand-over.js';
+import { act, resumeIntent } from './intents.js';
+import { HANDOVER_DUE_TAG, INTENT_TAG } from './order-index.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { authorizeKey, lookupByKey, recordAuthorized } from './payment-flow.js';
@@ -16,14 +20,19 @@ export interface SweepResult {
   recovered: number;
   /** Authorizations voided because their order was never stored. */
   voided: number;
+  /** Pending intents (a crash or an outage mid-command) run to their end or undone. */
+  resumed: number;
+  /** Hand-overs completed for parcels the carrier scanned first. */
+  handedOver: number;
 }
 
 const UNPAID: ReadonlySet<string> = new Set(['pending_payment', 'payment_failed']);
 
 /** Expire lapsed reservations and settle stale unpaid orders. Safe to run from several processes. */
 export async function sweep(ctx: EngineContext): Promise<SweepResult> {
-  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0, voided: 0 };
+  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0, voided: 0, resumed: 0, handedOver: 0 };
   const now = ctx.clock.now();
+  await resumeIntents(ctx, now, result);
   const expired = await ctx.storage.expireReservations({ now: now.toISOString(), limit: 1000 });
   result.expired = expired.length;
   for (const reservation of expired) {
@@ -33,18 +42,60 @@ export async function sweep(ctx: EngineContext): Promise<SweepResult> {
       if (await voidOrphanAuthorization(ctx, reservation.orderId)) result.voided++;
       continue;
     }
-    if (await settle(ctx, order, true)) result.cancelled++;
-    else result.recovered++;
+    try {
+      if (await settle(ctx, order, true)) result.cancelled++;
+      else result.recovered++;
+    } catch (err) {
+      // One order must not stop the sweep; a busy one is settled by a later sweep.
+      ctx.reportError(err, `settling ${order.id} after its hold lapsed`);
+    }
   }
   // Orders stuck in pending_payment past their hold: a crash between authorize and record.
   const staleBefore = now.getTime() - ctx.policy.reservationTtlMs;
   const page = await ctx.storage.listOrders({ status: 'pending_payment', limit: 100 });
   for (const order of page.items) {
     if (Date.parse(order.updatedAt) > staleBefore) continue;
-    if (await settle(ctx, order, false)) result.cancelled++;
-    else result.recovered++;
+    try {
+      if (await settle(ctx, order, false)) result.cancelled++;
+      else result.recovered++;
+    } catch (err) {
+      ctx.reportError(err, `settling the unpaid order ${order.id}`);
+    }
   }
+  await completeHandOvers(ctx, result);
   return result;
+}
+
+/** Run pending intents older than the lease through their own handler: the same path the command took. */
+async function resumeIntents(ctx: EngineContext, now: Date, result: SweepResult): Promise<void> {
+  const before = now.getTime() - ctx.policy.intentLeaseMs;
+  const page = await ctx.storage.listOrders({ tag: INTENT_TAG, limit: 100 });
+  for (const order of page.items) {
+    const intent = order.intent;
+    if (!intent || Date.parse(intent.startedAt) > before) continue;
+    try {
+      await resumeIntent(ctx, order);
+      result.resumed++;
+    } catch (err) {
+      ctx.reportError(err, `resuming the ${intent.command} intent of ${order.id}`);
+    }
+  }
+}
+
+/** Parcels the carrier scanned before their hand-over completed: complete it (capture, stock commit). */
+async function completeHandOvers(ctx: EngineContext, result: SweepResult): Promise<void> {
+  const page = await ctx.storage.listOrders({ tag: HANDOVER_DUE_TAG, limit: 100 });
+  for (const order of page.items) {
+    for (const s of order.shipments) {
+      if (s.status !== 'label_purchased' || s.trackingEvents.length === 0) continue;
+      try {
+        const done = await act(ctx, order.id, (current, retry) => decideHandOver(ctx, current, s.id, retry, true), handOverHandler);
+        if (done.shipments.find((x) => x.id === s.id)?.status !== 'label_purchased') result.handedOver++;
+      } catch (err) {
+        ctx.reportError(err, `hand-over of shipment ${s.id} after a carrier scan`);
+      }
+    }
+  }
 }
 
 /** Complete an unpaid order the provider did authorize, or cancel it. Returns true when cancelled. */
@@ -54,7 +105,7 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
   const payments = ctx.payments;
   if (payments) {
     const found = order.payment.paymentId
-      ? await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: order.payment.paymentId as string })).catch(() => null)
+      ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: order.payment.paymentId as string }, o)).catch(() => null)
       : await lookupByKey(ctx, payments, authorizeKey(order.id, order.payment.attempts));
     if (found && (found.status === 'authorized' || found.status === 'captured') && order.status !== 'on_hold') {
       if (!expired) {
@@ -62,7 +113,7 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
         return false;
       }
       // Paid, but the stock is gone: give the money back rather than ship air.
-      order = { ...order, payment: { ...order.payment, paymentId: found.paymentId, status: found.status, captured: found.captured } };
+      order = withFoundPayment(order, found);
     }
   }
   await cancelUnshipped(ctx, order, 'reservation expired before payment', true);
@@ -75,7 +126,7 @@ async function voidOrphanAuthorization(ctx: EngineContext, orderId: string): Pro
   if (!payments) return false;
   const found = await lookupByKey(ctx, payments, authorizeKey(orderId, 1));
   if (!found || (found.status !== 'authorized' && found.status !== 'requires_action')) return false;
-  await callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }));
+  await callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }, o));
   return true;
 }
 

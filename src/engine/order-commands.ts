@@ -9,7 +9,17 @@ import type { Page } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { transitionOrder } from './order-transition.js';
 import { loadOrder, mutateOrder } from './order-writer.js';
-import { authorizeOrder, findLostAuthorization, recordAuthorized } from './payment-flow.js';
+import { registerIntentHandler } from './intent-registry.js';
+import { act, assertNoIntent } from './intents.js';
+import {
+  type AuthorizationOutcome,
+  applyAuthorization,
+  authorizeKey,
+  captureOnPlace,
+  findLostAuthorization,
+  paidHold,
+  recordAuthorized,
+} from './payment-flow.js';
 
 const listSchema = z.strictObject({
   status: orderStatusSchema.optional(),
@@ -45,6 +55,8 @@ export async function orderHistory(ctx: EngineContext, id: string): Promise<Doma
 export function holdOrder(ctx: EngineContext, id: string, raw: { reason: string }): Promise<Order> {
   const { reason } = parseInput(holdSchema, raw, 'hold');
   return mutateOrder(ctx, parseInput(idSchema, id, 'order id'), (current) => {
+    // A hold decided while another command's effects run would strand them half-done.
+    assertNoIntent(current);
     const next = current;
     const events = transitionOrder(ctx, next, { type: 'HOLD', reason });
     next.hold = { reason, since: ctx.nowIso() };
@@ -55,6 +67,7 @@ export function holdOrder(ctx: EngineContext, id: string, raw: { reason: string 
 /** `orders.releaseHold`: resume where the order was. */
 export function releaseHold(ctx: EngineContext, id: string): Promise<Order> {
   return mutateOrder(ctx, parseInput(idSchema, id, 'order id'), (current) => {
+    assertNoIntent(current);
     const next = current;
     const events = transitionOrder(ctx, next, { type: 'RELEASE_HOLD' });
     return { order: next, events };
@@ -69,28 +82,58 @@ export function releaseHold(ctx: EngineContext, id: string): Promise<Order> {
 export async function retryPayment(ctx: EngineContext, id: string, raw: PaymentInput): Promise<Order> {
   const payment = parseInput(paymentInputSchema, raw, 'payment');
   const before = await loadOrder(ctx, parseInput(idSchema, id, 'order id'));
-  if (before.status === 'payment_failed') {
+  if (before.status === 'payment_failed' && !before.intent) {
     // The last attempt may have gone through with its answer lost: use it rather
     // than authorize a second time and leave the first one hanging.
     const lost = await findLostAuthorization(ctx, before);
     if (lost && (lost.status === 'authorized' || lost.status === 'captured')) return recordAuthorized(ctx, before, lost);
   }
-  const order = await mutateOrder(ctx, before.id, (current) => {
-    if (current.status !== 'payment_failed') {
-      throw new FulfillmentError('INVALID_TRANSITION', `Order ${current.id} is ${current.status}; only payment_failed orders can retry payment`, {
-        details: { status: current.status, event: 'RETRY_PAYMENT' },
-      });
-    }
-    const next = current;
-    next.payment = { ...next.payment, method: payment.method, attempts: next.payment.attempts + 1 };
-    return { order: next };
-  });
-  const result = await authorizeOrder(ctx, order);
-  if (result.status === 'payment_failed') {
-    const failure = result.payment.lastError;
+  const fingerprint = JSON.stringify(payment);
+  const result = await act(
+    ctx,
+    before.id,
+    (current, retry) => {
+      const pending = current.intent;
+      if (pending?.command === 'authorize' && pending.fingerprint === fingerprint) {
+        return { kind: 'intent', command: 'authorize', target: current.id, fingerprint, effects: [] };
+      }
+      if (retry && current.status !== 'payment_failed' && current.payment.method === payment.method && current.payment.attempts > before.payment.attempts) {
+        return { kind: 'done' };
+      }
+      if (current.status !== 'payment_failed') {
+        throw new FulfillmentError('INVALID_TRANSITION', `Order ${current.id} is ${current.status}; only payment_failed orders can retry payment`, {
+          details: { status: current.status, event: 'RETRY_PAYMENT' },
+        });
+      }
+      // The attempt is counted in the intent's write: provider idempotency keys are never reused.
+      const attempts = current.payment.attempts + 1;
+      current.payment = { ...current.payment, method: payment.method, attempts };
+      return {
+        kind: 'intent',
+        command: 'authorize',
+        target: current.id,
+        fingerprint,
+        effects: [{ kind: 'authorize', amount: current.payment.amount, method: payment.method, key: authorizeKey(current.id, attempts) }],
+      };
+    },
+    authorizeHandler,
+    before,
+  );
+  const settled = result.payment.status === 'authorized' && result.intent === null ? await captureOnPlace(ctx, result) : result;
+  if (settled.status === 'payment_failed') {
+    const failure = settled.payment.lastError;
     throw new FulfillmentError('PAYMENT_DECLINED', `Payment declined: ${failure?.message ?? 'no reason given'}`, {
-      details: { orderId: id, attempt: result.payment.attempts, code: failure?.code ?? null },
+      details: { orderId: id, attempt: settled.payment.attempts, code: failure?.code ?? null },
     });
   }
-  return result;
+  return settled;
 }
+
+/** Records a retried authorization's outcome; a paid order's hold stops expiring in the same write. */
+const authorizeHandler = registerIntentHandler('authorize', {
+  finish(ctx, order, _intent, outcomes) {
+    const outcome = outcomes[0] as AuthorizationOutcome;
+    const change = applyAuthorization(ctx, order, outcome);
+    return { ...(change ?? {}), reservationExpiry: paidHold(order, outcome) };
+  },
+});

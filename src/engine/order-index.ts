@@ -21,6 +21,12 @@ export const backorderTag = (sku: string): string => `backorder:${sku}`;
 /** Tag of orders with parcels on the road with a carrier. */
 export const trackTag = (carrierId: string): string => `track:${carrierId}`;
 
+/** Tag of orders with a pending intent, so the sweep finds them at flat cost. */
+export const INTENT_TAG = 'intent:pending';
+
+/** Tag of orders with a parcel the carrier scanned before its hand-over completed. */
+export const HANDOVER_DUE_TAG = 'handover:due';
+
 /** Unique lookup keys of an order. */
 export function orderKeys(order: Order): string[] {
   const keys: string[] = [];
@@ -43,6 +49,9 @@ export function orderTags(order: Order): string[] {
   for (const s of order.shipments) {
     if (s.rate && TRACKABLE.has(s.status)) tags.add(trackTag(s.rate.carrierId));
   }
+  if (order.intent) tags.add(INTENT_TAG);
+  // Scanned by the carrier before the hand-over completed: the sweep completes it.
+  if (order.shipments.some((s) => s.status === 'label_purchased' && s.trackingEvents.length > 0)) tags.add(HANDOVER_DUE_TAG);
   return [...tags];
 }
 

@@ -1,9 +1,12 @@
 // Delivers outbox messages at least once: notifications to their notifier,
-// events to `events.on` handlers; failures back off, then park.
-import { isFulfillmentError } from '../domain/errors.js';
+// events to `events.on` handlers and the relay; failures back off, then park.
+// Relay messages are retried without limit (only a permanent rejection parks
+// one), and the store holds an order's later events back until then.
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Notification } from '../ports/notifier.js';
 import type { OutboxMessage } from '../ports/storage.js';
+import type { RelayPayload } from '../relay/relay-outbox.js';
 import { backoffMs, callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 
@@ -43,40 +46,107 @@ export async function dispatchOutbox(ctx: EngineContext, options: DispatchOption
     if (batch.length === 0) break;
     handled += batch.length;
     await Promise.all(batch.map((message) => deliver(ctx, message, result)));
-    if (batch.length < batchSize) break;
+    // A short batch means nothing else is due, unless acking a stream's head just made its successor due.
+    if (batch.length < batchSize && !batch.some((m) => m.stream !== null)) break;
   }
   return result;
 }
 
 async function deliver(ctx: EngineContext, message: OutboxMessage, result: DispatchResult): Promise<void> {
   try {
-    if (message.topic === 'event') {
+    if (message.topic === 'relay') {
+      await publish(ctx, message);
+    } else if (message.topic === 'event') {
+      await publish(ctx, message);
       ctx.bus.emit([message.payload as DomainEvent]);
     } else {
       const payload = message.payload as NotificationPayload;
       const notifier = ctx.notifiers.find((n) => n.id === payload.notifierId);
       if (!notifier) {
-        await ctx.storage.failOutbox(message.id, { error: `notifier ${payload.notifierId} is not configured`, retryAt: null });
+        await ctx.storage.failOutbox(message, { error: `notifier ${payload.notifierId} is not configured`, retryAt: null });
         result.parked++;
         return;
       }
       await callAdapter(`${notifier.id}.send`, { ...ctx.policy.retry, retries: 0 }, (o) => notifier.send(payload.notification, o));
     }
-    await ctx.storage.ackOutbox(message.id);
+    await ctx.storage.ackOutbox(message);
     result.delivered++;
+    report(ctx, message, 'delivered');
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    // The notifier port: a FulfillmentError marked not retryable parks at once;
-    // any other throw (wrapped by callAdapter as ADAPTER_ERROR with the original as cause) is retried.
-    const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
-    const permanent = isFulfillmentError(err) && !err.retryable && !wrapped;
-    if (permanent || message.attempts >= ctx.policy.outboxMaxAttempts) {
-      await ctx.storage.failOutbox(message.id, { error, retryAt: null });
+    const permanent = isPermanent(err);
+    // Whatever waits for the relay is never given up on for being slow: a broker outage must not lose events.
+    const forRelay = message.topic === 'relay' || (message.topic === 'event' && ctx.relay !== null);
+    const exhausted = !forRelay && message.attempts >= ctx.policy.outboxMaxAttempts;
+    if (permanent || exhausted) {
+      await ctx.storage.failOutbox(message, { error, retryAt: null });
       result.parked++;
+      report(ctx, message, 'parked');
     } else {
       const retryAt = new Date(ctx.clock.now().getTime() + backoffMs(1000, message.attempts)).toISOString();
-      await ctx.storage.failOutbox(message.id, { error, retryAt });
+      await ctx.storage.failOutbox(message, { error, retryAt });
       result.retrying++;
+      report(ctx, message, 'retrying');
     }
   }
+}
+
+// Relay messages (the events of one order write) always go to the relay, one
+// event after the other; `event` messages (stock alerts) go to it too when there is one.
+async function publish(ctx: EngineContext, message: OutboxMessage): Promise<void> {
+  const relay = ctx.relay;
+  if (relay === null) {
+    if (message.topic === 'relay') throw new FulfillmentError('CONFIGURATION_ERROR', 'no relay is configured', { retryable: true });
+    return;
+  }
+  const events = message.topic === 'relay' ? (message.payload as RelayPayload).events : [message.payload as DomainEvent];
+  const progress = relayProgress(ctx);
+  // Events of this message the broker already took, when this process tried it before.
+  for (let i = progress.get(message.id) ?? 0; i < events.length; i++) {
+    const event = events[i] as DomainEvent;
+    try {
+      await callAdapter(`${relay.id}.publish`, { ...ctx.policy.retry, retries: 0 }, () => relay.publish(event));
+    } catch (err) {
+      // One event the broker will never take must not hold back the rest of its write:
+      // it moves to a message of its own (which parks), and the others go on.
+      if (events.length === 1 || !isPermanent(err)) {
+        if (i > 0) rememberProgress(progress, message.id, i);
+        throw err;
+      }
+      await ctx.storage.appendOutbox([{ topic: 'relay', key: `relay:refused:${event.id}`, payload: { events: [event] } }], ctx.nowIso());
+    }
+  }
+  progress.delete(message.id);
+}
+
+// Per engine: how far each partly published relay message got, so a retry in
+// this process resumes there instead of repeating what the broker has. Bounded;
+// a message retried elsewhere (or forgotten) starts again from its first event.
+const PROGRESS_LIMIT = 10_000;
+const progressByEngine = new WeakMap<EngineContext, Map<string, number>>();
+
+function relayProgress(ctx: EngineContext): Map<string, number> {
+  let progress = progressByEngine.get(ctx);
+  if (progress === undefined) progressByEngine.set(ctx, (progress = new Map()));
+  return progress;
+}
+
+function rememberProgress(progress: Map<string, number>, messageId: string, published: number): void {
+  if (progress.size >= PROGRESS_LIMIT) progress.delete(progress.keys().next().value as string);
+  progress.set(messageId, published);
+}
+
+// The notifier and relay ports: a FulfillmentError marked not retryable is
+// permanent; any other throw (wrapped by callAdapter as ADAPTER_ERROR with the
+// original as cause) is worth retrying.
+function isPermanent(err: unknown): boolean {
+  const wrapped = isFulfillmentError(err, 'ADAPTER_ERROR') && err.cause !== undefined && !isFulfillmentError(err.cause);
+  return isFulfillmentError(err) && !err.retryable && !wrapped;
+}
+
+function report(ctx: EngineContext, message: OutboxMessage, outcome: 'delivered' | 'retrying' | 'parked'): void {
+  const hook = ctx.instrumentation?.outboxDelivery;
+  if (!hook) return;
+  const lagMs = ctx.clock.now().getTime() - Date.parse(message.createdAt);
+  hook({ topic: message.topic, outcome, attempts: message.attempts, lagMs });
 }

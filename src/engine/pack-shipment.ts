@@ -8,6 +8,7 @@ import { applyShipmentEvent } from '../machines/shipment.js';
 import { cartonize } from '../packing/cartonize.js';
 import { type PackingSlip, packingSlip } from '../packing/packing-slip.js';
 import type { EngineContext } from './context.js';
+import { assertFulfillable } from './hand-over.js';
 import { mutateOrder } from './order-writer.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
@@ -30,18 +31,13 @@ export interface PackResult {
 export async function packShipment(ctx: EngineContext, shipmentId: string, raw: PackInput = {}): Promise<PackResult> {
   const input = parseInput(packSchema, raw, 'pack request');
   const { order, shipment } = await loadShipment(ctx, shipmentId);
-  if (shipment.status !== 'picking' && shipment.status !== 'pending') {
-    throw new FulfillmentError('INVALID_TRANSITION', `Shipment ${shipmentId} is ${shipment.status}; only picked shipments can be packed`, {
-      details: { status: shipment.status, event: 'PACK' },
-    });
-  }
+  assertPackable(order, shipment);
   const parcels: Parcel[] = input.parcels ?? cartonizeShipment(ctx, order, shipment);
   const updated = await mutateOrder(ctx, order.id, (current) => {
     const next = current;
     const s = findShipment(next, shipmentId);
-    if (s.status === 'pending') s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
+    assertPackable(next, s);
     s.status = applyShipmentEvent(s.status, { type: 'PACK' }).status;
-    for (const l of s.lines) if (l.picked === null) l.picked = l.quantity;
     s.parcels = parcels;
     return { order: next, events: [ctx.event('shipment.packed', next.id, { shipmentId, parcels: parcels.length })] };
   }, order);
@@ -62,6 +58,17 @@ export async function packShipment(ctx: EngineContext, shipmentId: string, raw: 
       }),
     }),
   };
+}
+
+/** Only a confirmed pick of a paid order that is not on hold is packed. */
+function assertPackable(order: Order, shipment: Shipment): void {
+  if (shipment.status !== 'picking' || shipment.lines.some((l) => l.picked === null)) {
+    const why = shipment.status === 'picking' || shipment.status === 'pending' ? 'its pick is not confirmed' : `it is ${shipment.status}`;
+    throw new FulfillmentError('INVALID_TRANSITION', `Shipment ${shipment.id} cannot be packed: ${why}; only picked shipments can be packed`, {
+      details: { status: shipment.status, event: 'PACK', shipmentId: shipment.id },
+    });
+  }
+  assertFulfillable(order, shipment.id, 'PACK');
 }
 
 function cartonizeShipment(ctx: EngineContext, order: Order, shipment: Shipment): Parcel[] {

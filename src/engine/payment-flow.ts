@@ -1,8 +1,9 @@
 // Authorize, capture, void and refund through the payment adapter, recording
 // each outcome on the order. Idempotency keys derive from order, operation and
 // attempt, so a retried call never charges twice.
-import { FulfillmentError } from '../domain/errors.js';
+import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { OrderIntent } from '../domain/intent.js';
 import type { Order } from '../domain/order.js';
 import type { OrderStatus } from '../domain/status.js';
 import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
@@ -10,6 +11,9 @@ import type { OutboxMessageInput } from '../ports/storage.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { notify } from './notifications.js';
+import { registerIntentHandler } from './intent-registry.js';
+import { act, assertNoIntent } from './intents.js';
+import { recordCaptureOf } from './money.js';
 import { mutateOrder } from './order-writer.js';
 import { transitionOrder } from './order-transition.js';
 
@@ -29,20 +33,23 @@ export type AuthorizationOutcome =
   | { kind: 'failed'; failure: { code: string; message: string }; paymentId: string | null };
 
 /** Ask the provider to authorize the order's current attempt. Never throws for a decline or a fault. */
-export async function requestAuthorization(ctx: EngineContext, order: Order): Promise<AuthorizationOutcome> {
+export async function requestAuthorization(
+  ctx: EngineContext,
+  order: Order,
+  key = authorizeKey(order.id, order.payment.attempts),
+): Promise<AuthorizationOutcome> {
   const payments = requirePayments(ctx);
-  const key = authorizeKey(order.id, order.payment.attempts);
   let result: PaymentResult | null = null;
   let fault: FulfillmentError | null = null;
   try {
-    result = await callAdapter('payment.authorize', ctx.policy.retry, () =>
+    result = await callAdapter('payment.authorize', ctx.policy.retry, (o) =>
       payments.authorize({
         orderId: order.id,
         amount: order.payment.amount,
         method: order.payment.method,
         customer: order.customer,
         idempotencyKey: key,
-      }),
+      }, o),
     );
   } catch (err) {
     fault = err as FulfillmentError;
@@ -109,15 +116,6 @@ export function applyAuthorization(
   return { events, outbox: notify(ctx, order, 'order.payment_failed', String(order.payment.attempts), { reason: failure.message }) };
 }
 
-/**
- * Authorize a stored order's current attempt and move it on: to
- * processing/backordered, to payment_failed on a decline or fault, or leave it
- * pending when the provider needs action.
- */
-export async function authorizeOrder(ctx: EngineContext, order: Order): Promise<Order> {
-  return recordAuthorization(ctx, order, await requestAuthorization(ctx, order));
-}
-
 /** Record a successful authorization found later (a lookup, a webhook, a sync). */
 export function recordAuthorized(ctx: EngineContext, order: Order, result: PaymentResult): Promise<Order> {
   return recordAuthorization(ctx, order, { kind: 'authorized', result });
@@ -128,12 +126,15 @@ async function recordAuthorization(ctx: EngineContext, order: Order, outcome: Au
   let updated: Order;
   try {
     updated = await mutateOrder(ctx, order.id, (current) => {
+      assertNoIntent(current);
       const change = applyAuthorization(ctx, current, outcome);
       if (!change) return null;
       return { order: current, ...change, reservationExpiry: paidHold(current, outcome) };
     });
   } catch (err) {
-    // The order moved on without us (cancelled meanwhile): give the money back.
+    // Another command is acting on the order and will settle this payment itself.
+    if (isFulfillmentError(err, 'CONCURRENCY_CONFLICT')) throw err;
+    // The order moved on without us: give the money back.
     if (outcome.kind !== 'failed') await voidResult(ctx, order, outcome.result).catch((e) => ctx.reportError(e, `void of ${order.id}'s authorization`));
     throw err;
   }
@@ -145,56 +146,49 @@ export function paidHold(order: Order, outcome: AuthorizationOutcome): { reserva
   return outcome.kind === 'authorized' && order.reservationId ? { reservationId: order.reservationId, expiresAt: null } : undefined;
 }
 
-/** With `capture: 'on_place'`, take the whole authorization now. */
-export async function captureOnPlace(ctx: EngineContext, order: Order): Promise<Order> {
-  if (ctx.policy.capture !== 'on_place' || order.payment.status !== 'authorized') return order;
+/** The intent that takes the whole authorization of a paid order with `capture: 'on_place'`, or `null`. */
+export function placeCaptureIntent(ctx: EngineContext, order: Order): OrderIntent | null {
+  if (ctx.policy.capture !== 'on_place' || order.payment.status !== 'authorized' || !order.payment.paymentId) return null;
   const amount = order.payment.authorized - order.payment.captured;
-  const captured = await capture(ctx, order, amount, `${order.id}:capture:place`);
-  return recordCapture(ctx, order.id, captured);
+  if (amount <= 0) return null;
+  return {
+    id: ctx.id('int'),
+    command: 'capture',
+    target: order.id,
+    fingerprint: 'capture',
+    effects: [{ kind: 'capture', paymentId: order.payment.paymentId, amount, key: `${order.id}:capture:place` }],
+    data: {},
+    startedAt: ctx.nowIso(),
+  };
+}
+
+/** Records a capture taken on placement by the amount that capture took. */
+export const captureHandler = registerIntentHandler('capture', {
+  finish(ctx, order, intent) {
+    const events: DomainEvent[] = [];
+    for (const effect of intent.effects) if (effect.kind === 'capture') events.push(...recordCaptureOf(ctx, order, effect.amount));
+    return { events };
+  },
+});
+
+/** With `capture: 'on_place'`, take the whole authorization of a stored, paid order now. */
+export async function captureOnPlace(ctx: EngineContext, order: Order): Promise<Order> {
+  if (!placeCaptureIntent(ctx, order)) return order;
+  return act(
+    ctx,
+    order.id,
+    (current) => {
+      const intent = placeCaptureIntent(ctx, current);
+      if (!intent) return { kind: 'done' };
+      return { kind: 'intent', command: 'capture', target: current.id, fingerprint: 'capture', effects: intent.effects };
+    },
+    captureHandler,
+  );
 }
 
 /** Void an authorization that was never recorded on a stored order. */
 export function voidResult(ctx: EngineContext, order: Order, result: PaymentResult): Promise<PaymentResult | null> {
   return voidAuthorization(ctx, { ...order, payment: { ...order.payment, paymentId: result.paymentId, status: result.status, captured: result.captured } });
-}
-
-/** Capture `amount` minor units. Throws `PAYMENT_FAILED` when the provider refuses. */
-export async function capture(ctx: EngineContext, order: Order, amount: number, key: string): Promise<PaymentResult> {
-  const payments = requirePayments(ctx);
-  const paymentId = order.payment.paymentId;
-  if (!paymentId) throw new FulfillmentError('PAYMENT_FAILED', `Order ${order.id} has no authorization to capture`, { details: { orderId: order.id } });
-  const result = await callAdapter('payment.capture', ctx.policy.retry, () =>
-    payments.capture({ paymentId, amount, idempotencyKey: key }),
-  );
-  if (result.status === 'failed') {
-    throw new FulfillmentError('PAYMENT_FAILED', `Capture refused: ${result.failure?.message ?? 'unknown reason'}`, {
-      details: { orderId: order.id, failure: result.failure },
-    });
-  }
-  return result;
-}
-
-/** Store a capture result on the order. */
-export function recordCapture(ctx: EngineContext, orderId: string, result: PaymentResult): Promise<Order> {
-  return mutateOrder(ctx, orderId, (current) => {
-    if (current.payment.captured >= result.captured) return null;
-    const next = current;
-    const delta = result.captured - next.payment.captured;
-    next.payment = { ...next.payment, status: result.status, captured: result.captured };
-    return { order: next, events: [ctx.event('payment.captured', next.id, { amount: { amount: delta, currency: result.amount.currency } })] };
-  });
-}
-
-/** Refund up to `amount` of what was captured. Returns the provider's view, or null when nothing to refund. */
-export async function refund(ctx: EngineContext, order: Order, amount: number, key: string, reason: string): Promise<PaymentResult | null> {
-  const refundable = order.payment.captured - order.payment.refunded;
-  const value = Math.min(amount, refundable);
-  const paymentId = order.payment.paymentId;
-  if (value <= 0 || !paymentId) return null;
-  const payments = requirePayments(ctx);
-  return callAdapter('payment.refund', ctx.policy.retry, () =>
-    payments.refund({ paymentId, amount: value, idempotencyKey: key, reason }),
-  );
 }
 
 /** Void an open, uncaptured authorization. Returns the provider's view, or null when there was nothing to void. */
@@ -203,8 +197,8 @@ export async function voidAuthorization(ctx: EngineContext, order: Order): Promi
   if (!paymentId || order.payment.captured > 0) return null;
   if (order.payment.status !== 'authorized' && order.payment.status !== 'requires_action') return null;
   const payments = requirePayments(ctx);
-  return callAdapter('payment.void', ctx.policy.retry, () =>
-    payments.void({ paymentId, idempotencyKey: `${order.id}:void` }),
+  return callAdapter('payment.void', ctx.policy.retry, (o) =>
+    payments.void({ paymentId, idempotencyKey: `${order.id}:void` }, o),
   );
 }
 
@@ -220,14 +214,14 @@ export async function findLostAuthorization(ctx: EngineContext, order: Order): P
   const known = order.payment.status;
   if (known === 'authorized' || known === 'captured' || known === 'partially_refunded' || known === 'refunded' || known === 'voided') return null;
   const key = authorizeKey(order.id, order.payment.attempts);
-  return callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ idempotencyKey: key }));
+  return callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ idempotencyKey: key }, o));
 }
 
 /** Ask the provider what became of an authorization attempt whose answer was lost. */
 export async function lookupByKey(ctx: EngineContext, payments: PaymentAdapter, key: string): Promise<PaymentResult | null> {
   if (!payments.capabilities.lookupByIdempotencyKey) return null;
   try {
-    return await callAdapter('payment.retrieve', { ...ctx.policy.retry, retries: 0 }, () => payments.retrieve({ idempotencyKey: key }));
+    return await callAdapter('payment.retrieve', { ...ctx.policy.retry, retries: 0 }, (o) => payments.retrieve({ idempotencyKey: key }, o));
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FulfillmentError, parseInput } from '../domain/errors.js';
 import { MAX_STOCK_UNITS } from '../domain/limits.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { Effect } from '../domain/intent.js';
 import type { Order } from '../domain/order.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
 import { type PickList, buildPickList } from '../picking/pick-list.js';
@@ -13,7 +14,10 @@ import { notify } from './notifications.js';
 import { pickTag } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
 import { mutateOrder } from './order-writer.js';
-import { refund, voidAuthorization } from './payment-flow.js';
+import { assertFulfillable } from './hand-over.js';
+import { registerIntentHandler } from './intent-registry.js';
+import { type Decision, act } from './intents.js';
+import { recordRefundOf, recordVoidOf, refundable } from './money.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
 const pickListSchema = z.strictObject({
@@ -76,16 +80,7 @@ export async function pickList(ctx: EngineContext, raw: PickListInput): Promise<
 export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: ConfirmPickInput): Promise<Order> {
   const input = parseInput(confirmSchema, raw, 'pick confirmation');
   const { order, shipment } = await loadShipment(ctx, shipmentId);
-  if (shipment.status !== 'pending' && shipment.status !== 'picking') {
-    throw new FulfillmentError('INVALID_TRANSITION', `Shipment ${shipmentId} is ${shipment.status}; picks are confirmed while picking`, {
-      details: { status: shipment.status, event: 'CONFIRM_PICK' },
-    });
-  }
-  if (shipment.lines.every((l) => l.picked !== null)) {
-    throw new FulfillmentError('INVALID_TRANSITION', `The pick of shipment ${shipmentId} is already confirmed`, {
-      details: { status: shipment.status, event: 'CONFIRM_PICK' },
-    });
-  }
+  checkPickable(order, shipmentId);
   const pickedBySku = new Map<string, number>();
   for (const l of input.lines) pickedBySku.set(l.sku, (pickedBySku.get(l.sku) ?? 0) + l.quantity);
   const expected = new Map<string, number>();
@@ -99,11 +94,39 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
   if (issues.length) {
     throw new FulfillmentError('VALIDATION_FAILED', `Invalid pick confirmation: ${issues.map((i) => i.message).join('; ')}`, { details: { issues } });
   }
+  const picked = [...pickedBySku].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const fingerprint = JSON.stringify(picked);
+  const updated = await act(ctx, order.id, (current, retry) => decidePick(ctx, current, shipmentId, pickedBySku, fingerprint, retry), pickHandler, order);
+  const shorted = [...expected].some(([sku, want]) => want > (pickedBySku.get(sku) ?? 0));
+  if (shorted && ctx.policy.shortPick === 'backorder') return fillOrderBackorders(ctx, updated.id);
+  return updated;
+}
 
+function checkPickable(order: Order, shipmentId: string): void {
+  const shipment = findShipment(order, shipmentId);
+  if (shipment.status !== 'pending' && shipment.status !== 'picking') {
+    throw new FulfillmentError('INVALID_TRANSITION', `Shipment ${shipmentId} is ${shipment.status}; picks are confirmed while picking`, {
+      details: { status: shipment.status, event: 'CONFIRM_PICK' },
+    });
+  }
+  if (shipment.lines.every((l) => l.picked !== null)) {
+    throw new FulfillmentError('INVALID_TRANSITION', `The pick of shipment ${shipmentId} is already confirmed`, {
+      details: { status: shipment.status, event: 'CONFIRM_PICK' },
+    });
+  }
+  assertFulfillable(order, shipmentId, 'CONFIRM_PICK');
+}
+
+function decidePick(ctx: EngineContext, order: Order, shipmentId: string, pickedBySku: Map<string, number>, fingerprint: string, retry: boolean): Decision {
+  const shipment = findShipment(order, shipmentId);
+  if (retry && shipment.lines.length > 0 && shipment.lines.every((l) => l.picked !== null)) return { kind: 'done' };
+  if (retry && shipment.status === 'cancelled') return { kind: 'done' };
+  checkPickable(order, shipmentId);
+  const expected = new Map<string, number>();
+  for (const l of shipment.lines) expected.set(l.sku, (expected.get(l.sku) ?? 0) + l.quantity);
   // Units not listed were not found.
   const shorts = [...expected].map(([sku, want]) => ({ sku, quantity: want - (pickedBySku.get(sku) ?? 0) })).filter((s) => s.quantity > 0);
   const backorder = ctx.policy.shortPick === 'backorder';
-  let refunded = 0;
   // Nothing picked and nothing else left to ship: the whole order ends here, so
   // the money goes back in full (shipping included) or the authorization is voided.
   const endsOrder =
@@ -112,34 +135,46 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
     [...pickedBySku.values()].every((n) => n === 0) &&
     order.shipments.every((s) => s.id === shipmentId || s.status === 'cancelled') &&
     order.lines.every((l) => l.backordered === 0);
-  if (shorts.length && !backorder && order.payment.captured > 0) {
+  const effects: Effect[] = [];
+  const paymentId = order.payment.paymentId;
+  if (shorts.length && !backorder && order.payment.captured > 0 && paymentId) {
     // Funds authorized but not captured yet (capture on ship) already cover the missing units.
     const uncaptured = Math.max(0, order.payment.authorized - order.payment.captured);
     const value = endsOrder
-      ? order.payment.captured - order.payment.refunded
+      ? refundable(order)
       : shorts.reduce((n, s) => n + (order.lines.find((l) => l.sku === s.sku)?.unitPrice.amount ?? 0) * s.quantity, 0) - uncaptured;
-    const result = await refund(ctx, order, value, `${order.id}:refund:short:${shipmentId}`, 'short pick');
-    refunded = result ? result.refunded - order.payment.refunded : 0;
+    const amount = Math.min(value, refundable(order));
+    if (amount > 0) effects.push({ kind: 'refund', paymentId, amount, key: `${order.id}:refund:short:${shipmentId}`, reason: 'short pick' });
   }
-  const voided = endsOrder ? (await voidAuthorization(ctx, order)) !== null : false;
+  if (endsOrder && paymentId && order.payment.captured === 0 && (order.payment.status === 'authorized' || order.payment.status === 'requires_action')) {
+    effects.push({ kind: 'voidPayment', paymentId, key: `${order.id}:void` });
+  }
   // Money first, then stock: a failed refund must not leave the units released under a live order.
   if (shorts.length && order.reservationId) {
-    await ctx.storage.releaseReservation({
+    effects.push({
+      kind: 'releaseStock',
       reservationId: order.reservationId,
       lines: shorts.map((s) => ({ ...s, locationId: shipment.locationId })),
       opId: `short:${shipmentId}`,
       reason: `short pick on ${shipmentId}`,
-      at: ctx.nowIso(),
     });
   }
+  // The count was wrong: what the picker could not find is not on hand. Once per short, by its own key.
+  for (const s of shorts) {
+    effects.push({ kind: 'adjustStock', sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, opId: `short:${shipmentId}:${s.sku}` });
+  }
+  return { kind: 'intent', command: 'pick', target: shipmentId, fingerprint, effects, data: { picked: [...pickedBySku], shorts, backorder } };
+}
 
-  const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = current;
+/** Records the pick by what was found; refunds and voids by what each operation did. */
+const pickHandler = registerIntentHandler('pick', {
+  finish(ctx, next, intent) {
+    const shipmentId = intent.target;
+    const { picked, shorts, backorder } = intent.data as { picked: [string, number][]; shorts: { sku: string; quantity: number }[]; backorder: boolean };
     const s = findShipment(next, shipmentId);
-    if (s.lines.every((l) => l.picked !== null)) return null;
     const events: DomainEvent[] = [];
     if (s.status === 'pending') s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
-    const remaining = new Map(pickedBySku);
+    const remaining = new Map(picked);
     for (const l of s.lines) {
       const take = Math.min(l.quantity, remaining.get(l.sku) ?? 0);
       remaining.set(l.sku, (remaining.get(l.sku) ?? 0) - take);
@@ -159,6 +194,13 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
       s.status = applyShipmentEvent(s.status, { type: 'CANCEL', reason: 'nothing picked' }).status;
       events.push(ctx.event('shipment.cancelled', next.id, { shipmentId, reason: 'nothing picked' }));
     }
+    let refunded = 0;
+    for (const effect of intent.effects) {
+      if (effect.kind === 'refund') {
+        refunded += effect.amount;
+        events.push(...recordRefundOf(ctx, next, effect.amount));
+      }
+    }
     if (shorts.length && backorder && next.status === 'processing') {
       events.push(...transitionOrder(ctx, next, { type: 'STOCK_SHORT' }));
       events.push(ctx.event('order.backordered', next.id, { lines: shorts }));
@@ -166,33 +208,15 @@ export async function confirmPick(ctx: EngineContext, shipmentId: string, raw: C
     } else if (shorts.length && !backorder) {
       events.push(ctx.event('order.cancelled', next.id, { reason: 'short pick', lines: shorts }));
       outbox.push(...notify(ctx, next, 'order.cancelled', `short:${shipmentId}`, { reason: 'short pick', lines: shorts }));
-      if (refunded > 0) {
-        const total = next.payment.refunded + refunded;
-        next.payment = { ...next.payment, refunded: total, status: total >= next.payment.captured ? 'refunded' : 'partially_refunded' };
-        events.push(ctx.event('payment.refunded', next.id, { amount: { amount: refunded, currency: next.currency } }));
-        outbox.push(...notify(ctx, next, 'payment.refunded', `short:${shipmentId}`, { amount: refunded, currency: next.currency }));
-      }
+      if (refunded > 0) outbox.push(...notify(ctx, next, 'payment.refunded', `short:${shipmentId}`, { amount: refunded, currency: next.currency }));
       if (next.shipments.every((x) => x.status === 'cancelled') && next.lines.every((l) => l.backordered === 0)) {
         next.cancellation = { reason: 'nothing could be picked', at: ctx.nowIso() };
-        const paymentId = next.payment.paymentId;
-        if (voided && paymentId) {
-          next.payment = { ...next.payment, status: 'voided' };
-          events.push(ctx.event('payment.voided', next.id, { paymentId }));
-        }
+        for (const effect of intent.effects) if (effect.kind === 'voidPayment') events.push(...recordVoidOf(ctx, next, effect.paymentId));
         events.push(...transitionOrder(ctx, next, { type: 'CANCEL', reason: 'nothing could be picked' }));
       } else {
         events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));
       }
     }
-    return { order: next, events, outbox };
-  }, order);
-
-  // The count was wrong: what the picker could not find is not on hand.
-  for (const s of shorts) {
-    await ctx.storage
-      .adjust({ sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, at: ctx.nowIso() })
-      .catch((err) => ctx.reportError(err, `short-pick count correction of ${s.sku} at ${shipment.locationId}`));
-  }
-  if (shorts.length && backorder) return fillOrderBackorders(ctx, updated.id);
-  return updated;
-}
+    return { events, outbox };
+  },
+});

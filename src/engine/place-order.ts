@@ -11,7 +11,8 @@ import type { EngineContext } from './context.js';
 import { fingerprint } from './fingerprint.js';
 import { orderKeys, orderTags } from './order-index.js';
 import { loadOrder } from './order-writer.js';
-import { applyAuthorization, captureOnPlace, paidHold, requestAuthorization, requirePayments, voidResult } from './payment-flow.js';
+import { runIntent } from './intents.js';
+import { applyAuthorization, captureHandler, paidHold, placeCaptureIntent, requestAuthorization, requirePayments, voidResult } from './payment-flow.js';
 import { allocateAndReserve } from './stock-allocation.js';
 
 /** Options of `orders.place`. */
@@ -131,6 +132,9 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
   const paid = applyAuthorization(ctx, order, outcome);
   if (paid) events.push(...paid.events);
 
+  // With capture on placement, the capture is recorded as the new order's intent in the same write.
+  const captureIntent = paid ? placeCaptureIntent(ctx, order) : null;
+  if (captureIntent) order.intent = captureIntent;
   try {
     await ctx.storage.createOrder({
       order,
@@ -156,12 +160,14 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     throw err;
   }
   ctx.bus.emit(events);
+  if (!captureIntent) return order;
   try {
-    return await captureOnPlace(ctx, order);
+    return await runIntent(ctx, order, captureIntent, captureHandler);
   } catch (err) {
-    // The order is placed and paid for; the capture is taken again at shipment.
+    // The order is placed and paid for. A refused capture is taken again at shipment;
+    // one whose outcome is unknown stays pending for the next command or the sweep.
     ctx.reportError(err, `capture on placement of ${order.id}`);
-    return order;
+    return loadOrder(ctx, order.id);
   }
 }
 

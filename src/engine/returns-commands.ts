@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FulfillmentError, parseInput } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { Effect } from '../domain/intent.js';
 import type { Order } from '../domain/order.js';
 import {
   type ReturnReceiveInput,
@@ -16,7 +17,9 @@ import { notify } from './notifications.js';
 import { returnKey } from './order-index.js';
 import { transitionOrder } from './order-transition.js';
 import { loadOrder, mutateOrder } from './order-writer.js';
-import { refund } from './payment-flow.js';
+import { registerIntentHandler } from './intent-registry.js';
+import { type Decision, act } from './intents.js';
+import { recordRefundOf, refundable } from './money.js';
 
 const returnIdSchema = z.string().min(1).max(128);
 const OPEN_RETURN: ReadonlySet<string> = new Set(['requested', 'approved']);
@@ -92,19 +95,33 @@ export async function approveReturn(ctx: EngineContext, returnId: string): Promi
 export async function receiveReturn(ctx: EngineContext, returnId: string, raw: ReturnReceiveInput): Promise<ReturnRequest> {
   const input = parseInput(returnReceiveInputSchema, raw, 'return receipt');
   const order = await orderOfReturn(ctx, returnId);
+  const fingerprint = JSON.stringify(input);
+  const updated = await act(ctx, order.id, (current, retry) => decideReceipt(current, returnId, input, fingerprint, retry), returnHandler, order);
+  return updated.returns.find((r) => r.id === returnId) as ReturnRequest;
+}
+
+interface ReceivedLine {
+  sku: string;
+  quantity: number;
+  restock: boolean;
+  lineId: string;
+}
+
+function decideReceipt(order: Order, returnId: string, input: ReturnReceiveInput, fingerprint: string, retry: boolean): Decision {
   const rma = order.returns.find((r) => r.id === returnId) as ReturnRequest;
+  if (retry && !OPEN_RETURN.has(rma.status)) return { kind: 'done' };
   applyReturnEvent(rma.status, { type: 'RECEIVE' }); // refuse early, before any money moves
   // Receipt lines draw on the authorized lines of their SKU, in order, so
   // neither repeated SKUs nor two order lines of one SKU can exceed the RMA.
   const left = rma.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, left: l.quantity }));
-  const received: { sku: string; quantity: number; restock: boolean; lineId: string }[] = [];
+  const received: ReceivedLine[] = [];
   input.lines.forEach((l, i) => {
     let want = l.quantity;
     for (const line of left) {
       if (line.sku !== l.sku || want === 0) continue;
       const take = Math.min(line.left, want);
       if (take === 0) continue;
-      received.push({ sku: l.sku, quantity: take, restock: l.restock, lineId: line.lineId });
+      received.push({ sku: l.sku, quantity: take, restock: l.restock ?? true, lineId: line.lineId });
       line.left -= take;
       want -= take;
     }
@@ -115,14 +132,28 @@ export async function receiveReturn(ctx: EngineContext, returnId: string, raw: R
       });
     }
   });
+  const effects: Effect[] = [];
   const value = received.reduce((n, l) => n + (order.lines.find((x) => x.id === l.lineId)?.unitPrice.amount ?? 0) * l.quantity, 0);
-  const refundResult = await refund(ctx, order, value, `${order.id}:refund:${returnId}`, `return ${returnId}`);
-  const refunded = refundResult ? refundResult.refunded - order.payment.refunded : 0;
+  const amount = Math.min(value, refundable(order));
+  if (amount > 0 && order.payment.paymentId) {
+    effects.push({ kind: 'refund', paymentId: order.payment.paymentId, amount, key: `${order.id}:refund:${returnId}`, reason: `return ${returnId}` });
+  }
+  for (const l of received) {
+    if (!l.restock || l.quantity === 0) continue;
+    const shipment = order.shipments.find((s) => s.lines.some((x) => x.lineId === l.lineId));
+    const locationId = input.locationId ?? shipment?.locationId;
+    if (!locationId) continue;
+    effects.push({ kind: 'restock', sku: l.sku, locationId, quantity: l.quantity, reason: `return ${returnId}`, opId: `return:${returnId}:${l.lineId}` });
+  }
+  return { kind: 'intent', command: 'return', target: returnId, fingerprint, effects, data: { received } };
+}
 
-  const updated = await mutateOrder(ctx, order.id, (current) => {
-    const next = current;
+/** Records the receipt; the refund by the amount that refund moved. */
+const returnHandler = registerIntentHandler('return', {
+  finish(ctx, next, intent) {
+    const returnId = intent.target;
+    const { received } = intent.data as { received: ReceivedLine[] };
     const r = next.returns.find((x) => x.id === returnId) as ReturnRequest;
-    if (!OPEN_RETURN.has(r.status)) return null;
     r.status = applyReturnEvent(r.status, { type: 'RECEIVE' }).status;
     r.receivedAt = ctx.nowIso();
     for (const l of received) {
@@ -138,32 +169,20 @@ export async function receiveReturn(ctx: EngineContext, returnId: string, raw: R
       ctx.event('return.received', next.id, { returnId, lines: received.map((l) => ({ sku: l.sku, quantity: l.quantity, restock: l.restock })) }),
     ];
     const outbox = notify(ctx, next, 'return.received', returnId, { returnId });
+    const refunded = intent.effects.reduce((n, e) => n + (e.kind === 'refund' ? e.amount : 0), 0);
     if (refunded > 0) {
       r.status = applyReturnEvent(r.status, { type: 'REFUND' }).status;
       r.refund = { amount: refunded, currency: next.currency };
-      const total = next.payment.refunded + refunded;
-      next.payment = { ...next.payment, refunded: total, status: total >= next.payment.captured ? 'refunded' : 'partially_refunded' };
       events.push(ctx.event('return.refunded', next.id, { returnId, amount: r.refund }));
-      events.push(ctx.event('payment.refunded', next.id, { amount: r.refund }));
+      events.push(...recordRefundOf(ctx, next, refunded));
       outbox.push(...notify(ctx, next, 'payment.refunded', returnId, { amount: refunded, currency: next.currency }));
     }
     const shipped = next.lines.reduce((n, l) => n + l.shipped, 0);
     const returned = next.lines.reduce((n, l) => n + l.returned, 0);
     if (returned > 0) events.push(...transitionOrder(ctx, next, { type: 'RETURN_RECEIVED', fully: returned >= shipped }));
-    return { order: next, events, outbox };
-  }, order);
-
-  // Restock after the receipt is recorded: a crash here under-counts stock,
-  // which can never oversell; a retry is refused because the RMA is closed.
-  for (const l of received) {
-    if (!l.restock || l.quantity === 0) continue;
-    const shipment = updated.shipments.find((s) => s.lines.some((x) => x.lineId === l.lineId));
-    const locationId = input.locationId ?? shipment?.locationId;
-    if (!locationId) continue;
-    await ctx.storage.receive({ sku: l.sku, locationId, quantity: l.quantity, movement: 'returned', orderId: updated.id, reason: `return ${returnId}`, at: ctx.nowIso() });
-  }
-  return updated.returns.find((r) => r.id === returnId) as ReturnRequest;
-}
+    return { events, outbox };
+  },
+});
 
 async function orderOfReturn(ctx: EngineContext, returnId: string): Promise<Order> {
   const id = parseInput(returnIdSchema, returnId, 'return id');

@@ -2,7 +2,7 @@
 // concurrent order took the units first. The hold itself is one atomic
 // storage operation, so a race can only fail a reserve, never oversell.
 import type { Address, Coordinates } from '../domain/address.js';
-import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
+import { FulfillmentError, type StockShortage, isFulfillmentError } from '../domain/errors.js';
 import type { Reservation } from '../domain/inventory.js';
 import { type Allocation, type AllocationLine, allocate, validateAllocation } from '../inventory/allocate.js';
 import type { EngineContext } from './context.js';
@@ -32,7 +32,7 @@ export async function allocateAndReserve(
   },
 ): Promise<StockHold> {
   const skus = [...new Set(request.lines.map((l) => l.sku))];
-  let lastShortages: unknown[] = [];
+  let lastShortages: StockShortage[] = [];
   let cached = ctx.levelsCache.get(skus);
   for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
     let levels = cached ?? (await readLevels(ctx, skus));
@@ -67,7 +67,7 @@ export async function allocateAndReserve(
     } catch (err) {
       if (!isFulfillmentError(err, 'INSUFFICIENT_STOCK')) throw err;
       ctx.levelsCache.drop(skus);
-      lastShortages = (err.details.shortages as unknown[]) ?? [];
+      lastShortages = err.details.shortages ?? [];
     }
   }
   if (request.allowShort) {

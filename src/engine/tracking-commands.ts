@@ -10,10 +10,12 @@ import type { WebhookHeaders } from '../ports/carrier.js';
 import type { OutboxMessageInput } from '../ports/storage.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
-import { notify } from './notifications.js';
+import { assertFulfillable, decideHandOver, handOverHandler } from './hand-over.js';
+import { act, pendingIntent } from './intents.js';
 import { trackTag, trackingKey } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
-import { mutateOrder } from './order-writer.js';
+import { loadOrder } from './order-writer.js';
+import { applyScan } from './shipment-tracking.js';
 
 const MAX_EVENTS_KEPT = 50;
 const POLLABLE: ReadonlySet<string> = new Set(['shipped', 'in_transit', 'out_for_delivery', 'delivery_failed']);
@@ -51,54 +53,57 @@ export async function recordTracking(ctx: EngineContext, raw: TrackingEventInput
     });
   }
   let applied = false;
-  const order = await mutateOrder(ctx, orderId, (current) => {
-    applied = false;
-    const next = current;
-    const s = next.shipments.find((x) => x.label?.trackingNumber === event.trackingNumber && x.rate?.carrierId === event.carrierId);
-    if (!s || isDuplicate(s, event) || isLate(s, event)) return null;
-    applied = true;
-    s.trackingEvents = [...s.trackingEvents, event].slice(-MAX_EVENTS_KEPT);
-    s.trackingStatus = event.status;
-    const events: DomainEvent[] = [ctx.event('shipment.tracking_updated', next.id, { shipmentId: s.id, status: event.status, occurredAt: event.occurredAt })];
-    const outbox: OutboxMessageInput[] = [];
-    const from = s.status;
-    try {
-      s.status = applyShipmentEvent(s.status, { type: 'TRACKING', status: event.status }).status;
-    } catch (err) {
-      // A scan the shipment's state cannot take (e.g. after delivery) is kept as history only.
-      if (!isFulfillmentError(err, 'INVALID_TRANSITION')) throw err;
-    }
-    if (s.status !== from) {
-      events.push(ctx.event('shipment.status_changed', next.id, { shipmentId: s.id, from, to: s.status }));
-      events.push(...shipmentMilestone(ctx, next, s, event, outbox));
-      // A returned or cancelled order is final; late scans only update the shipment.
-      if (next.status !== 'returned' && next.status !== 'cancelled') {
-        events.push(...transitionOrder(ctx, next, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(next) }));
-      }
-    }
-    return { order: next, events, outbox };
-  });
-  return { applied, shipment: order.shipments.find((x) => x.label?.trackingNumber === event.trackingNumber) ?? null };
+  const find = (order: Order) => order.shipments.find((x) => x.label?.trackingNumber === event.trackingNumber && x.rate?.carrierId === event.carrierId);
+  let order: Order;
+  try {
+    order = await act(
+      ctx,
+      orderId,
+      (current) => {
+        applied = false;
+        const s = find(current);
+        if (!s || isDuplicate(s, event) || isLate(s, event)) return { kind: 'done' };
+        applied = true;
+        s.trackingEvents = [...s.trackingEvents, event].slice(-MAX_EVENTS_KEPT);
+        s.trackingStatus = event.status;
+        const events: DomainEvent[] = [ctx.event('shipment.tracking_updated', current.id, { shipmentId: s.id, status: event.status, occurredAt: event.occurredAt })];
+        const outbox: OutboxMessageInput[] = [];
+        if (s.status === 'label_purchased') {
+          // The carrier has the parcel but the hand-over did not complete: complete it now
+          // (capture, stock commit), recording the scan in the intent's own write. While
+          // another command acts on the order, the scan is recorded and the sweep completes it.
+          const { actions } = applyShipmentEvent(s.status, { type: 'TRACKING', status: event.status });
+          if (actions.includes('completeHandOver') && !pendingIntent(current) && canHandOver(current)) {
+            const handOver = decideHandOver(ctx, current, s.id, false, true);
+            if (handOver.kind === 'intent') return { ...handOver, write: { events } };
+          }
+          return { kind: 'write', change: { order: current, events }, alongside: true };
+        }
+        const from = s.status;
+        events.push(...applyScan(ctx, current, s, event, outbox));
+        // A returned or cancelled order is final; late scans only update the shipment.
+        if (s.status !== from && current.status !== 'returned' && current.status !== 'cancelled') {
+          events.push(...transitionOrder(ctx, current, { type: 'SHIPMENTS_UPDATED', summary: summarizeShipments(current) }));
+        }
+        return { kind: 'write', change: { order: current, events, outbox }, alongside: true };
+      },
+      handOverHandler,
+    );
+  } catch (err) {
+    // The scan is recorded; a hand-over it started that could not finish is left to the sweep.
+    if (!applied || isFulfillmentError(err, 'NOT_FOUND')) throw err;
+    ctx.reportError(err, `hand-over of the parcel ${event.trackingNumber} after a carrier scan`);
+    order = await loadOrder(ctx, orderId);
+  }
+  return { applied, shipment: find(order) ?? null };
 }
 
-function shipmentMilestone(ctx: EngineContext, order: Order, s: Shipment, event: TrackingEvent, outbox: OutboxMessageInput[]): DomainEvent[] {
-  const link = { shipmentId: s.id, trackingNumber: s.label?.trackingNumber ?? null, trackingUrl: s.label?.trackingUrl ?? null };
-  switch (s.status) {
-    case 'out_for_delivery':
-      outbox.push(...notify(ctx, order, 'shipment.out_for_delivery', `${s.id}:${s.failedAttempts}`, link));
-      return [ctx.event('shipment.out_for_delivery', order.id, { shipmentId: s.id })];
-    case 'delivered':
-      s.deliveredAt = event.occurredAt;
-      outbox.push(...notify(ctx, order, 'shipment.delivered', s.id, link));
-      return [ctx.event('shipment.delivered', order.id, { shipmentId: s.id })];
-    case 'delivery_failed':
-      s.failedAttempts += 1;
-      outbox.push(...notify(ctx, order, 'shipment.delivery_failed', `${s.id}:${s.failedAttempts}`, { ...link, attempt: s.failedAttempts }));
-      return [ctx.event('shipment.delivery_failed', order.id, { shipmentId: s.id, attempt: s.failedAttempts })];
-    case 'returned_to_sender':
-      return [ctx.event('shipment.returned_to_sender', order.id, { shipmentId: s.id })];
-    default:
-      return [];
+function canHandOver(order: Order): boolean {
+  try {
+    assertFulfillable(order, '', 'SHIP');
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -136,7 +141,7 @@ export async function handleWebhook(ctx: EngineContext, carrierId: string, reque
   }
   const parse = carrier.parseWebhook.bind(carrier);
   // Verification is local work: bounded by the timeout, never retried.
-  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, () => parse(request.rawBody, request.headers ?? {}));
+  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, (o) => parse(request.rawBody, request.headers ?? {}, o));
   return applyBatch(ctx, events.map((e) => ({ ...e, carrierId })));
 }
 
@@ -158,7 +163,7 @@ export async function pollTracking(ctx: EngineContext, options: { limit?: number
           const trackingNumber = s.label.trackingNumber;
           let events: TrackingEvent[];
           try {
-            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, () => carrier.track(trackingNumber));
+            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, (o) => carrier.track(trackingNumber, o));
           } catch (err) {
             // One parcel the carrier cannot answer for must not stop the others.
             if (!isFulfillmentError(err, 'NOT_FOUND')) ctx.reportError(err, `${carrier.id} tracking of ${trackingNumber}`);

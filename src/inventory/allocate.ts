@@ -185,7 +185,7 @@ export function findAllocationProblems(input: AllocationInput, allocation: Alloc
  * ordered minus assigned so it can never disagree with the assignments.
  *
  * @throws FulfillmentError `CONFIGURATION_ERROR` with `details.problems` when
- *   {@link findAllocationProblems} finds anything.
+ *   the allocation checks find anything.
  *
  * @example
  * ```ts

@@ -76,3 +76,61 @@ export function settledReservationStatus(lines: readonly ReservationLine[], when
   }
   return committed ? 'committed' : whenNothingCommitted;
 }
+
+/**
+ * How an operation id is remembered on a reservation: a JSON pair of the id and
+ * a canonical form of the lines it asked for (`*` for all), so that a repeat
+ * with other lines is told apart. Plain text, so every store can keep it.
+ */
+export function opRecord(opId: string, lines: readonly StockLine[] | undefined): string {
+  if (lines === undefined) return JSON.stringify([opId, '*']);
+  const summed = new Map<string, number>();
+  for (const l of lines) {
+    const place = JSON.stringify([l.sku, l.locationId]);
+    summed.set(place, (summed.get(place) ?? 0) + l.quantity);
+  }
+  const canonical = [...summed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([place, quantity]) => `${place}=${quantity}`);
+  return JSON.stringify([opId, canonical.join(';')]);
+}
+
+function recordedId(record: string): string {
+  if (!record.startsWith('["')) return record; // written before lines were recorded
+  try {
+    const parsed = JSON.parse(record) as unknown;
+    return Array.isArray(parsed) && typeof parsed[0] === 'string' ? parsed[0] : record;
+  } catch {
+    return record;
+  }
+}
+
+/**
+ * Whether `opId` was applied already: `true` for a repeat of the same request,
+ * `false` for a new one, and `IDEMPOTENCY_CONFLICT` when the id was used with
+ * other lines (a replay must never stand in for a different request).
+ */
+export function seenOp(records: Iterable<string>, reservationId: string, opId: string, lines: readonly StockLine[] | undefined): boolean {
+  const mine = opRecord(opId, lines);
+  for (const record of records) {
+    if (record === mine || record === opId) return true;
+    if (recordedId(record) !== opId) continue;
+    throw new FulfillmentError('IDEMPOTENCY_CONFLICT', `Operation ${opId} on reservation ${reservationId} was already applied with other lines`, {
+      details: { reservationId, opId },
+    });
+  }
+  return false;
+}
+
+/** `INVALID_TRANSITION` when a commit or release asks for more units than the reservation holds; nothing changes. */
+export function assertHeld(reservationId: string, lines: readonly ReservationLine[], asked: Iterable<StockLine>, kind: 'commit' | 'release'): void {
+  const shortages: { sku: string; locationId: string; requested: number; held: number }[] = [];
+  for (const line of asked) {
+    const held = lines.filter((l) => l.sku === line.sku && l.locationId === line.locationId).reduce((n, l) => n + heldQuantity(l), 0);
+    if (line.quantity > held) shortages.push({ sku: line.sku, locationId: line.locationId, requested: line.quantity, held });
+  }
+  if (shortages.length > 0) {
+    const list = shortages.map((s) => `${s.requested} × ${s.sku} at ${s.locationId} (holds ${s.held})`).join(', ');
+    throw new FulfillmentError('INVALID_TRANSITION', `Cannot ${kind} ${list}: reservation ${reservationId} holds less`, {
+      details: { reservationId, shortages, reason: 'more_than_held' },
+    });
+  }
+}

@@ -10,6 +10,8 @@ export type ShipmentMachineEvent =
   | { type: 'START_PICKING' }
   | { type: 'PACK' }
   | { type: 'PURCHASE_LABEL' }
+  /** The label was voided but the shipment was not cancelled (a cancellation that stopped). */
+  | { type: 'LABEL_VOIDED' }
   /** The carrier took the parcel. */
   | { type: 'HAND_OVER' }
   /** A normalized carrier tracking update. */
@@ -32,18 +34,15 @@ const tracking = [
   { actions: 'recordTrackingScan' },
 ] as const;
 
-// A scan before hand-over proves the carrier has the parcel.
-const trackingBeforeHandOver = tracking.map((t) =>
-  'target' in t ? { ...t, actions: 'notifyShipped' as const } : t,
-);
-
 const cancel = { CANCEL: { target: 'cancelled' } } as const;
 
 /**
  * The shipment state machine; state names are the shipment statuses.
  * `delivered`, `returned_to_sender` and `cancelled` are final. Effects are named
- * actions for the engine: `voidLabel` (cancelling after a label was bought),
- * `releaseAllocation`, `notifyShipped`, `notifyOutForDelivery`,
+ * actions for the engine, each run by one executor: `purchaseLabel`, `handOver`
+ * (capture, stock commit and the shipped record as one effect), `completeHandOver`
+ * (a carrier scan before hand-over), `voidLabel` (cancelling after a label was
+ * bought), `releaseAllocation`, `notifyShipped`, `notifyOutForDelivery`,
  * `notifyDelivered`, `notifyDeliveryFailed`, `notifyReturnedToSender`,
  * `recordTrackingScan`. Guards (`scanInTransit`, ...) map tracking statuses.
  *
@@ -63,6 +62,9 @@ export const shipmentMachine = setup({
     scanReturnToSender: scanned('return_to_sender'),
   },
   actions: {
+    purchaseLabel: () => {},
+    handOver: () => {},
+    completeHandOver: () => {},
     voidLabel: () => {},
     releaseAllocation: () => {},
     notifyShipped: () => {},
@@ -79,11 +81,14 @@ export const shipmentMachine = setup({
   states: {
     pending: { on: { START_PICKING: 'picking', ...cancel } },
     picking: { on: { PACK: 'packed', ...cancel } },
-    packed: { on: { PURCHASE_LABEL: 'label_purchased', ...cancel } },
+    packed: { on: { PURCHASE_LABEL: { target: 'label_purchased', actions: 'purchaseLabel' }, ...cancel } },
     label_purchased: {
       on: {
-        HAND_OVER: 'shipped',
-        TRACKING: trackingBeforeHandOver,
+        HAND_OVER: { target: 'shipped', actions: 'handOver' },
+        // A scan proves the carrier has the parcel: the engine completes the
+        // hand-over (capture, stock commit), and only that moves the shipment.
+        TRACKING: { actions: 'completeHandOver' },
+        LABEL_VOIDED: 'packed',
         CANCEL: { target: 'cancelled', actions: 'voidLabel' },
       },
     },

@@ -1,7 +1,6 @@
 // Port for shipping carriers: rates, labels, voids, tracking and webhooks.
 import type { Address } from '../domain/address.js';
 import type { CustomsDeclaration } from '../domain/customs.js';
-import type { VOID_STATUSES } from '../domain/adapter-results.js';
 import type { Money } from '../domain/money.js';
 import type { Label, Parcel, Rate, ShippingSpeed } from '../domain/shipment.js';
 import type { TrackingEvent } from '../domain/tracking.js';
@@ -92,7 +91,7 @@ export interface VoidRequest {
 }
 
 /** Where a void request stands. */
-export type VoidStatus = (typeof VOID_STATUSES)[number];
+export type VoidStatus = 'voided' | 'pending' | 'refused';
 
 /**
  * The answer to `voidShipment`:

@@ -4,3 +4,5 @@ export * from './clock.js';
 export * from './notifier.js';
 export * from './payment.js';
 export * from './storage.js';
+export * from './instrumentation.js';
+export * from './relay.js';

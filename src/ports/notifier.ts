@@ -4,7 +4,16 @@ import type { AdapterCallOptions } from './carrier.js';
 /** Channels a notification can travel on. */
 export type NotificationChannel = 'email' | 'sms' | 'push' | 'webhook';
 
-/** Every notification the engine sends, named after what happened. */
+/**
+ * Every notification the engine sends, named after what happened.
+ *
+ * @example
+ * ```ts
+ * // A template per notification, checked at start-up so none is missing:
+ * const missing = NOTIFICATION_TEMPLATES.filter((name) => !(name in emailTemplates));
+ * if (missing.length) throw new Error(`no email template for ${missing.join(', ')}`);
+ * ```
+ */
 export const NOTIFICATION_TEMPLATES = [
   'order.confirmed',
   'order.backordered',

@@ -14,29 +14,52 @@ export interface StorageCapabilities {
   multiProcess: boolean;
 }
 
+/**
+ * What an outbox message is for: `notification` for the notifier, `event` for
+ * `events.on` handlers (and the event relay), `relay` for the event relay only
+ * (the event already reached `events.on` when its write was stored).
+ */
+export type OutboxTopic = 'notification' | 'event' | 'relay';
+
 /** A message waiting in the outbox. */
 export interface OutboxMessageInput {
-  /** `notification` for the notifier, `event` for `events.on` handlers. */
-  topic: 'notification' | 'event';
+  topic: OutboxTopic;
   /** Unique per message: appending a key that already exists is a no-op. */
   key: string;
   /** JSON payload. */
   payload: unknown;
   /** Not to be claimed before this instant (ISO). Defaults to now. */
   availableAt?: string;
+  /**
+   * Messages sharing a stream are delivered one at a time in append order: a
+   * message is not claimed while an older message of its stream is unacked
+   * and not parked (leased, waiting for a retry, or simply older). Messages
+   * without a stream are independent.
+   */
+  stream?: string;
 }
 
 /** A stored outbox message. */
 export interface OutboxMessage {
   id: string;
-  topic: 'notification' | 'event';
+  topic: OutboxTopic;
   key: string;
+  /** Its stream, or `null`. */
+  stream: string | null;
   payload: unknown;
   /** Delivery attempts so far (counting the current claim). */
   attempts: number;
   availableAt: string;
   createdAt: string;
   lastError: string | null;
+  /** Token of the claim that returned it: `ackOutbox` and `failOutbox` change the message only while this lease is its latest. */
+  lease: string;
+}
+
+/** The claim an ack or a failure answers: a claimed message's `id` and `lease`. */
+export interface OutboxClaim {
+  id: string;
+  lease: string;
 }
 
 /** An idempotency record binding a caller's key to the request it first saw. */
@@ -105,8 +128,9 @@ export interface ReserveRequest {
   /** When an unpaid hold lapses (ISO), or `null` for no expiry. Ignored when topping up. */
   expiresAt: string | null;
   /**
-   * Makes the call idempotent: a repeated `opId` on the same reservation
-   * returns it unchanged. Reserving into an existing reservation with a new
+   * Makes the call idempotent: a repeated `opId` with the same lines on the same
+   * reservation returns it unchanged; with other lines it is `IDEMPOTENCY_CONFLICT`
+   * and changes nothing (a replay never stands in for another request). Reserving into an existing reservation with a new
    * `opId` adds the lines (a top-up, e.g. when a backorder is filled) and makes
    * it active again; an `expired` reservation cannot be topped up (`INVALID_TRANSITION`).
    */
@@ -185,10 +209,15 @@ export interface StorageAdapter {
     reason?: string;
     movement?: 'received' | 'returned';
     orderId?: string;
+    /** Makes the receipt idempotent: a repeated `opId` changes nothing and returns the current level. */
+    opId?: string;
     at: string;
   }): Promise<StockResult>;
-  /** Change on-hand by `delta`. `INSUFFICIENT_STOCK` when on-hand would fall below zero or below reserved. */
-  adjust(input: { sku: string; locationId: string; delta: number; reason: string; at: string }): Promise<StockResult>;
+  /**
+   * Change on-hand by `delta`. `INSUFFICIENT_STOCK` when on-hand would fall below zero or below reserved.
+   * A repeated `opId` changes nothing and returns the current level.
+   */
+  adjust(input: { sku: string; locationId: string; delta: number; reason: string; opId?: string; at: string }): Promise<StockResult>;
   /** Set safety stock, reorder point or bin for a (SKU, location). Creates the row when new. */
   configureStock(input: {
     sku: string;
@@ -209,9 +238,13 @@ export interface StorageAdapter {
    * and changes nothing when any line cannot be held.
    */
   reserve(request: ReserveRequest): Promise<Reservation>;
-  /** Ship held units: on-hand and reserved both fall. Never commits more than is held. */
+  /**
+   * Ship held units: on-hand and reserved both fall. Asking for more than is held is
+   * `INVALID_TRANSITION` (`details.shortages`) and changes nothing; a repeated `opId`
+   * with other lines is `IDEMPOTENCY_CONFLICT`.
+   */
   commitReservation(change: ReservationChange): Promise<Reservation>;
-  /** Give held units back to available. Never releases more than is held. */
+  /** Give held units back to available. More than is held is `INVALID_TRANSITION`; a repeated `opId` with other lines is `IDEMPOTENCY_CONFLICT`. */
   releaseReservation(change: ReservationChange): Promise<Reservation>;
   /** Set or clear (`null`) an active reservation's expiry. */
   setReservationExpiry(reservationId: string, expiresAt: string | null): Promise<Reservation>;
@@ -226,13 +259,22 @@ export interface StorageAdapter {
   appendOutbox(messages: OutboxMessageInput[], at: string): Promise<void>;
   /**
    * Lease up to `limit` available messages, oldest first: they stay invisible to
-   * other claimers until `now + leaseMs` unless acked or failed.
+   * other claimers until `now + leaseMs` unless acked or failed. Of a stream,
+   * only its oldest unacked, unparked message can be claimed.
    */
   claimOutbox(input: { limit: number; leaseMs: number; now: string }): Promise<OutboxMessage[]>;
-  /** Mark delivered; it is never claimed again. */
-  ackOutbox(id: string): Promise<void>;
-  /** Give a claimed message back, to be claimable again at `retryAt`. `retryAt: null` parks it for good. */
-  failOutbox(id: string, input: { error: string; retryAt: string | null }): Promise<void>;
+  /**
+   * Mark delivered; it is never claimed again. Only the holder of the message's
+   * latest claim can: a stale lease (the message was claimed again after it
+   * lapsed, or was already acked or failed) changes nothing and returns `false`.
+   */
+  ackOutbox(claim: OutboxClaim): Promise<boolean>;
+  /**
+   * Give a claimed message back, to be claimable again at `retryAt`; `retryAt: null`
+   * parks it for good. A stale lease changes nothing and returns `false`;
+   * `NOT_FOUND` for an unknown id.
+   */
+  failOutbox(claim: OutboxClaim, input: { error: string; retryAt: string | null }): Promise<boolean>;
   /** Messages not yet acked, by state: due now or later, leased, parked. */
   outboxStats(now: string): Promise<{ pending: number; leased: number; parked: number }>;
 

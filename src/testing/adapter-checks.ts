@@ -1,6 +1,6 @@
 // The shape shared by the carrier, payment and notifier kits: named checks
 // that run against one adapter, callable directly or registered with vitest.
-import { describe } from 'vitest';
+import { describe } from './runner.js';
 import { type ConformanceOptions, registerConformanceTest } from './describe-options.js';
 
 /** One named conformance check. The part of the name before `:` is the port member it covers. */

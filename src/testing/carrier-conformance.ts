@@ -1,8 +1,8 @@
 // Conformance kit for CarrierAdapter: the behaviour the carrier port promises,
 // as named checks a plugin author runs against their adapter.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
 import { voidResultSchema } from '../domain/adapter-results.js';
+import { expect } from './runner.js';
 import { labelSchema, rateSchema } from '../domain/shipment.js';
 import type { Label, Rate } from '../domain/shipment.js';
 import { trackingEventSchema, type TrackingEvent } from '../domain/tracking.js';
@@ -20,7 +20,6 @@ import {
 } from './adapter-checks.js';
 import type { ConformanceOptions } from './describe-options.js';
 
-type Awaitable<T> = T | Promise<T>;
 
 /** Options of {@link describeCarrierConformance}: the kit's way into your adapter. */
 export interface CarrierConformanceOptions<A extends CarrierAdapter = CarrierAdapter> extends ConformanceOptions {
@@ -37,40 +36,40 @@ export interface CarrierConformanceOptions<A extends CarrierAdapter = CarrierAda
    * Needed when `capabilities.webhooks` is true.
    * @defaultValue the webhook checks are skipped
    */
-  signedWebhook?(adapter: A, label: Label): Awaitable<SignedWebhookRequest>;
+  signedWebhook?(adapter: A, label: Label): SignedWebhookRequest | Promise<SignedWebhookRequest>;
   /**
    * Produce a genuine webhook about `label` signed too long ago to be accepted (a replay).
    * @defaultValue the replay check is skipped
    */
-  staleWebhook?(adapter: A, label: Label): Awaitable<SignedWebhookRequest>;
+  staleWebhook?(adapter: A, label: Label): SignedWebhookRequest | Promise<SignedWebhookRequest>;
   /**
    * Move the parcel of `label` along (advance a fake clock, record scans) so `track` has news.
    * @defaultValue the progression check is skipped
    */
-  advance?(adapter: A, label: Label): Awaitable<void>;
+  advance?(adapter: A, label: Label): void | Promise<void>;
   /**
    * Make the adapter's next request to its backend fail with `fault` (see {@link BackendFault}),
    * through your fake HTTP server or stubbed client.
    * @defaultValue the fault checks are skipped
    */
-  injectFault?(adapter: A, fault: BackendFault): Awaitable<void>;
+  injectFault?(adapter: A, fault: BackendFault): void | Promise<void>;
   /**
    * A second adapter instance on the same backend (same account, same fake server),
    * as another process of the shop would build it: nothing shared in memory.
    * @defaultValue the second-instance checks are skipped
    */
-  open?(adapter: A): Awaitable<A>;
+  open?(adapter: A): A | Promise<A>;
   /**
    * Labels the backend has sold so far, read from your fake's books; makes the
    * lost-reply check count purchases rather than compare labels only.
    * @defaultValue not counted
    */
-  purchases?(adapter: A): Awaitable<number>;
+  purchases?(adapter: A): number | Promise<number>;
   /**
    * The service the backend actually sold for `label`, read from your fake's books.
    * @defaultValue the label's cost is compared with the quote only
    */
-  labelService?(adapter: A, label: Label): Awaitable<string>;
+  labelService?(adapter: A, label: Label): string | Promise<string>;
 }
 
 /** One carrier check. */

@@ -1,6 +1,6 @@
 // Options every conformance kit accepts, and the one place that decides
 // whether a named check is registered as a test or skipped.
-import { it } from 'vitest';
+import { it } from './runner.js';
 
 /** Options shared by every `describe*Conformance` kit. */
 export interface ConformanceOptions {

@@ -15,7 +15,14 @@ export interface FakeClock extends Clock {
   set(to: Date | string | number): Date;
 }
 
-/** Where a {@link fakeClock} starts when no start is given. */
+/**
+ * Where a {@link fakeClock} starts when no start is given.
+ *
+ * @example
+ * ```ts
+ * fakeClock().iso() === FAKE_CLOCK_START; // true
+ * ```
+ */
 export const FAKE_CLOCK_START = '2025-01-01T00:00:00.000Z';
 
 /**

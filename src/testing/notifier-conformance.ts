@@ -1,7 +1,7 @@
 // Conformance kit for NotificationAdapter: messages arrive whole, once per
 // idempotency key, and an outage is an error rather than a silent success.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { Notification, NotificationAdapter, NotificationChannel } from '../ports/notifier.js';
 import { type AdapterCheck, describeAdapterChecks, runAdapterCheck } from './adapter-checks.js';
 import type { ConformanceOptions } from './describe-options.js';

@@ -1,7 +1,7 @@
 // Conformance kit for PaymentAdapter: idempotent money movements that never
 // capture beyond the authorization nor refund beyond the capture.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import { paymentResultSchema, paymentWebhookEventSchema } from '../domain/adapter-results.js';
 import { PAYMENT_DECLINE_REASONS, type PaymentDeclineReason } from '../domain/payment.js';
 import { PAYMENT_STATUSES } from '../domain/status.js';

@@ -1,6 +1,6 @@
 // What every storage check receives, and the small helpers the checks share.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { FulfillmentErrorCode } from '../domain/errors.js';
 import { type LocationLevel, ledgerSums } from '../domain/inventory.js';
 import type { OrderStatus } from '../domain/status.js';

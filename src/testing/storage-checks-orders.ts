@@ -1,6 +1,6 @@
 // Conformance checks for the order half of the storage port: versioned
 // writes, lookup keys, tags, listings, history and caller isolation.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { OrderStatus } from '../domain/status.js';

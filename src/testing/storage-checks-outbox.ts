@@ -1,6 +1,6 @@
 // Conformance checks for the outbox (append, lease, ack, retry, park),
 // idempotency records, and durability.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { OutboxMessage } from '../ports/storage.js';
 import { makeTestOrder } from './fixtures.js';
 import { claimMine, type StorageCheck, type StorageCheckContext, storageCheck } from './storage-check-kit.js';
@@ -76,17 +76,37 @@ export const outboxChecks: StorageCheck[] = [
   storageCheck('ackOutbox: an acked message is never claimed again', async (context) => {
     const { storage, at } = context;
     const message = await appendAndClaim(context);
-    await storage.ackOutbox(message.id);
-    await storage.ackOutbox(message.id);
+    await storage.ackOutbox(message);
+    await storage.ackOutbox(message);
     expect(await claimMine(storage, { now: at(365 * 86_400_000), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
     await storage.appendOutbox([{ topic: 'notification', key: message.key, payload: { duplicate: true } }], at(1));
     expect(await claimMine(storage, { now: at(365 * 86_400_000), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
   }),
 
+  storageCheck('ackOutbox and failOutbox: a lapsed lease claimed again by another dispatcher changes nothing', async (context) => {
+    const { storage, at } = context;
+    const stale = await appendAndClaim(context);
+    // The first lease lapses and a second dispatcher claims the message.
+    const [fresh] = await claimMine(storage, { now: at(LEASE + 1), leaseMs: LEASE, mine: only(stale.key) });
+    expect(fresh).toMatchObject({ id: stale.id, attempts: 2 });
+    expect(fresh?.lease).not.toBe(stale.lease);
+    expect(await storage.failOutbox(stale, { error: 'late failure', retryAt: null })).toBe(false);
+    expect(await storage.ackOutbox(stale)).toBe(false);
+    expect((await storage.outboxStats(at(LEASE + 2))).parked).toBe(0);
+    // The current holder still owns it.
+    expect(await storage.failOutbox(fresh as OutboxMessage, { error: 'SMTP 451', retryAt: at(LEASE + 10) })).toBe(true);
+    const [third] = await claimMine(storage, { now: at(LEASE + 10), leaseMs: LEASE, mine: only(stale.key) });
+    expect(third).toMatchObject({ id: stale.id, attempts: 3, lastError: 'SMTP 451' });
+    expect(await storage.ackOutbox(fresh as OutboxMessage)).toBe(false);
+    expect(await storage.ackOutbox(third as OutboxMessage)).toBe(true);
+    expect(await storage.ackOutbox(third as OutboxMessage)).toBe(false);
+    expect(await claimMine(storage, { now: at(10 * LEASE), leaseMs: LEASE, mine: only(stale.key) })).toEqual([]);
+  }),
+
   storageCheck('failOutbox: claimable again at retryAt with the error recorded', async (context) => {
     const { storage, at } = context;
     const message = await appendAndClaim(context);
-    await storage.failOutbox(message.id, { error: 'SMTP 451', retryAt: at(5000) });
+    await storage.failOutbox(message, { error: 'SMTP 451', retryAt: at(5000) });
     expect(await claimMine(storage, { now: at(4999), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
     const [retried] = await claimMine(storage, { now: at(5000), leaseMs: LEASE, mine: only(message.key) });
     expect(retried).toMatchObject({ id: message.id, attempts: 2, lastError: 'SMTP 451' });
@@ -96,7 +116,7 @@ export const outboxChecks: StorageCheck[] = [
     const { storage, at } = context;
     const message = await appendAndClaim(context);
     const before = await storage.outboxStats(at(1));
-    await storage.failOutbox(message.id, { error: 'invalid address', retryAt: null });
+    await storage.failOutbox(message, { error: 'invalid address', retryAt: null });
     expect(await claimMine(storage, { now: at(10 * 365 * 86_400_000), leaseMs: LEASE, mine: only(message.key) })).toEqual([]);
     const after = await storage.outboxStats(at(1));
     expect(after.parked).toBe(before.parked + 1);
@@ -115,8 +135,8 @@ export const outboxChecks: StorageCheck[] = [
     expect(s2.leased - s1.leased).toBeGreaterThanOrEqual(3);
     expect(s2.pending + s2.leased + s2.parked).toBe(s1.pending + s1.leased + s1.parked);
     const [parked, ...delivered] = mine as [OutboxMessage, ...OutboxMessage[]];
-    await storage.failOutbox(parked.id, { error: 'gone', retryAt: null });
-    for (const m of delivered) await storage.ackOutbox(m.id);
+    await storage.failOutbox(parked, { error: 'gone', retryAt: null });
+    for (const m of delivered) await storage.ackOutbox(m);
     const s3 = await storage.outboxStats(at());
     expect(s3).toEqual({ pending: s2.pending, leased: s2.leased - 3, parked: s2.parked + 1 });
   }),
@@ -136,6 +156,66 @@ export const outboxChecks: StorageCheck[] = [
 
   storageCheck('getIdempotency: null for an unknown key', async ({ storage, id }) => {
     expect(await storage.getIdempotency('orders.place', id('idem'))).toBeNull();
+  }),
+
+  storageCheck('claimOutbox: one message of a stream at a time, oldest first', async ({ storage, id, at }) => {
+    const [stream, other] = [id('ord'), id('ord')];
+    const keys = [id('msg'), id('msg'), id('msg')];
+    const loose = id('msg');
+    await storage.appendOutbox(
+      [
+        { topic: 'relay', key: keys[0] as string, stream, payload: 0 },
+        { topic: 'relay', key: keys[1] as string, stream, payload: 1 },
+      ],
+      at(),
+    );
+    await storage.appendOutbox(
+      [
+        { topic: 'relay', key: keys[2] as string, stream, payload: 2 },
+        { topic: 'relay', key: loose, stream: other, payload: 'other' },
+      ],
+      at(1),
+    );
+    const mine = (k: string) => keys.includes(k) || k === loose;
+    const first = await claimMine(storage, { now: at(10), leaseMs: LEASE, mine });
+    expect(first.map((m) => [m.key, m.stream, m.topic]).sort()).toEqual(
+      [
+        [keys[0], stream, 'relay'],
+        [loose, other, 'relay'],
+      ].sort(),
+    );
+    // The head is leased: its successors wait, even after a retry puts the head back.
+    expect(await claimMine(storage, { now: at(20), leaseMs: LEASE, mine })).toEqual([]);
+    const head = first.find((m) => m.key === keys[0]) as OutboxMessage;
+    await storage.failOutbox(head, { error: 'broker down', retryAt: at(1_000) });
+    expect(await claimMine(storage, { now: at(30), leaseMs: LEASE, mine })).toEqual([]);
+    const [retried] = await claimMine(storage, { now: at(1_000), leaseMs: LEASE, mine });
+    expect(retried).toMatchObject({ key: keys[0], attempts: 2 });
+    await storage.ackOutbox(retried as OutboxMessage);
+    const [second] = await claimMine(storage, { now: at(1_001), leaseMs: LEASE, mine });
+    expect(second?.key).toBe(keys[1]);
+    // A parked message gives the stream up to the next one.
+    await storage.failOutbox(second as OutboxMessage, { error: 'rejected', retryAt: null });
+    const [third] = await claimMine(storage, { now: at(1_002), leaseMs: LEASE, mine });
+    expect(third).toMatchObject({ key: keys[2], payload: 2 });
+  }),
+
+  storageCheck('claimOutbox: concurrent claims never hold two messages of one stream', async ({ storage, id, at }) => {
+    const streams = [id('ord'), id('ord'), id('ord')];
+    const keys: string[] = [];
+    const messages = streams.flatMap((stream) =>
+      [0, 1, 2, 3].map((n) => {
+        const key = id('msg');
+        keys.push(key);
+        return { topic: 'relay' as const, key, stream, payload: n };
+      }),
+    );
+    await storage.appendOutbox(messages, at());
+    const mine = (k: string) => keys.includes(k);
+    const claims = await Promise.all([0, 1, 2, 3].map(() => claimMine(storage, { now: at(10), leaseMs: LEASE, mine })));
+    const held = claims.flat();
+    expect(held.map((m) => m.stream).sort()).toEqual([...streams].sort());
+    expect(held.every((m) => m.payload === 0)).toBe(true);
   }),
 
   storageCheck('getIdempotency: recorded with the order it created', async ({ storage, id }) => {

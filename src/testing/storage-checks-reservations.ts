@@ -1,6 +1,6 @@
 // Conformance checks for reservations: all-or-nothing holds, idempotent
 // operations, commit and release limits, expiry, and races.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { Reservation } from '../domain/inventory.js';
 import type { ReserveRequest, StorageAdapter } from '../ports/storage.js';
 import { expectCode, expectLedgerMatchesLevels, levelOf, type StorageCheck, type StorageCheckContext, storageCheck } from './storage-check-kit.js';
@@ -109,10 +109,20 @@ export const reservationChecks: StorageCheck[] = [
     const { sku, loc, request } = await stocked(context, 10);
     const req = request(3);
     const first = await storage.reserve(req);
-    const again = await storage.reserve({ ...req, lines: [{ sku, locationId: loc, quantity: 5 }], at: context.at(2) });
+    const again = await storage.reserve({ ...req, at: context.at(2) });
     expect(again).toEqual(first);
     expect(await reservedAt(storage, sku, loc)).toBe(3);
     expect((await storage.ledger(sku)).filter((m) => m.type === 'reserved')).toHaveLength(1);
+  }),
+
+  storageCheck('reserve: a known opId with other lines is IDEMPOTENCY_CONFLICT and changes nothing', async (context) => {
+    const { storage } = context;
+    const { sku, loc, request } = await stocked(context, 10);
+    const req = request(3);
+    const first = await storage.reserve(req);
+    await expectCode(storage.reserve({ ...req, lines: [{ sku, locationId: loc, quantity: 5 }], at: context.at(2) }), 'IDEMPOTENCY_CONFLICT');
+    expect(await storage.getReservation(req.reservationId)).toEqual(first);
+    expect(await reservedAt(storage, sku, loc)).toBe(3);
   }),
 
   storageCheck('reserve: a new opId tops up the reservation', async (context) => {
@@ -178,7 +188,11 @@ export const reservationChecks: StorageCheck[] = [
     const partial = await storage.commitReservation({ reservationId: req.reservationId, lines: line(1), opId: 'c1', at: context.at(2) });
     expect(partial.status).toBe('active');
     expect(partial.lines[0]).toMatchObject({ committed: 1, released: 0 });
-    const rest = await storage.commitReservation({ reservationId: req.reservationId, lines: line(10), opId: 'c2', at: context.at(3) });
+    // More than is held is refused, never clamped, and changes nothing.
+    const over = await expectCode(storage.commitReservation({ reservationId: req.reservationId, lines: line(10), opId: 'c2', at: context.at(3) }), 'INVALID_TRANSITION');
+    expect(over.details.shortages).toEqual([{ sku, locationId: loc, requested: 10, held: 3 }]);
+    expect(await levelOf(storage, sku, loc)).toMatchObject({ onHand: 9, reserved: 3 });
+    const rest = await storage.commitReservation({ reservationId: req.reservationId, lines: line(3), opId: 'c2', at: context.at(3) });
     expect(rest.status).toBe('committed');
     expect(rest.lines[0]).toMatchObject({ quantity: 4, committed: 4 });
     await storage.commitReservation({ reservationId: req.reservationId, opId: 'c3', at: context.at(4) });
@@ -229,7 +243,8 @@ export const reservationChecks: StorageCheck[] = [
     expect(await storage.releaseReservation(one)).toEqual(first);
     expect(await reservedAt(storage, sku, loc)).toBe(3);
     await storage.releaseReservation({ reservationId: req.reservationId, opId: 'cancel', at: context.at(3) });
-    await storage.releaseReservation({ ...one, opId: 'cancel-again', lines: [{ sku, locationId: loc, quantity: 3 }] });
+    await expectCode(storage.releaseReservation({ ...one, opId: 'cancel-again', lines: [{ sku, locationId: loc, quantity: 3 }] }), 'INVALID_TRANSITION');
+    await expectCode(storage.releaseReservation({ ...one, lines: [{ sku, locationId: loc, quantity: 2 }] }), 'IDEMPOTENCY_CONFLICT');
     expect(await levelOf(storage, sku, loc)).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
     expect((await storage.getReservation(req.reservationId))?.lines[0]).toMatchObject({ quantity: 4, released: 4 });
     if (reader) expect(await reader.reserved(sku, loc)).toBe(0);

@@ -1,6 +1,6 @@
 // Conformance checks for stock rows: receive, adjust, configure, levels,
 // the ledger that explains them, and low-stock events.
-import { expect } from 'vitest';
+import { expect } from './runner.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { LocationLevel } from '../domain/inventory.js';
 import { MAX_STOCK_UNITS } from '../domain/limits.js';
@@ -30,6 +30,29 @@ export const stockChecks: StorageCheck[] = [
     const [sku, loc, orderId] = [id('SKU'), id('loc'), id('ord')];
     await storage.receive({ sku, locationId: loc, quantity: 2, movement: 'returned', orderId, at: at() });
     expect(await storage.ledger(sku)).toMatchObject([{ type: 'returned', orderId, onHandDelta: 2, reservedDelta: 0, at: at() }]);
+  }),
+
+  storageCheck('receive: a repeated opId, even concurrent, moves on-hand once', async ({ storage, reader, id, at }) => {
+    const [sku, loc, opId] = [id('SKU'), id('loc'), id('op')];
+    const receipt = { sku, locationId: loc, quantity: 4, movement: 'returned' as const, opId, at: at() };
+    await Promise.all([storage.receive(receipt), storage.receive(receipt), storage.receive(receipt)]);
+    const again = await storage.receive({ ...receipt, at: at(1) });
+    expect(again.levels).toMatchObject([{ sku, locationId: loc, onHand: 4 }]);
+    expect(await storage.ledger(sku)).toHaveLength(1);
+    if (reader) expect(await reader.onHand(sku, loc)).toBe(4);
+    await storage.receive({ ...receipt, opId: id('op'), at: at(2) });
+    expect((await levelOf(storage, sku, loc))?.onHand).toBe(8);
+  }),
+
+  storageCheck('adjust: a repeated opId, even concurrent, moves on-hand once', async ({ storage, reader, id, at }) => {
+    const [sku, loc, opId] = [id('SKU'), id('loc'), id('op')];
+    await storage.receive({ sku, locationId: loc, quantity: 10, at: at() });
+    const count = { sku, locationId: loc, delta: -3, reason: 'short pick', opId, at: at(1) };
+    await Promise.all([storage.adjust(count), storage.adjust(count)]);
+    expect((await storage.adjust({ ...count, at: at(2) })).levels).toMatchObject([{ onHand: 7 }]);
+    expect((await storage.ledger(sku)).filter((m) => m.type === 'adjusted')).toHaveLength(1);
+    if (reader) expect(await reader.onHand(sku, loc)).toBe(7);
+    await expectLedgerMatchesLevels(storage, sku);
   }),
 
   storageCheck('adjust: changes on-hand and records the reason', async ({ storage, reader, id, at }) => {

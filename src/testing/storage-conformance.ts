@@ -1,6 +1,6 @@
 // The storage conformance kit: every check a StorageAdapter must pass,
 // registered as vitest tests grouped by port method, or run one by one.
-import { describe } from 'vitest';
+import { describe } from './runner.js';
 import type { StorageAdapter } from '../ports/storage.js';
 import { type ConformanceOptions, registerConformanceTest } from './describe-options.js';
 import { checkContext, type StorageCheck, type StorageReader } from './storage-check-kit.js';

@@ -5,10 +5,25 @@
 import { FulfillmentError } from '../domain/errors.js';
 import type { WebhookHeaders } from '../ports/carrier.js';
 
-/** Header fulfillkit's own adapters put the signature in (`t=<unix seconds>,v1=<hex>`). */
+/**
+ * Header fulfillkit's own adapters put the signature in (`t=<unix seconds>,v1=<hex>`).
+ *
+ * @example
+ * ```ts
+ * const header = request.headers.get(SIGNATURE_HEADER); // 't=1767225600,v1=5f2c...'
+ * ```
+ */
 export const SIGNATURE_HEADER = 'fulfillkit-signature';
 
-/** Seconds a signature stays acceptable either side of `now`. */
+/**
+ * Seconds a signature stays acceptable either side of `now`.
+ *
+ * @example
+ * ```ts
+ * // Accept signatures up to 10 minutes old instead of the default 300 seconds:
+ * await verifyWebhook({ secret, payload: rawBody, header, tolerance: 2 * DEFAULT_SIGNATURE_TOLERANCE });
+ * ```
+ */
 export const DEFAULT_SIGNATURE_TOLERANCE = 300;
 
 /** Why a signature was refused; found in `error.details.reason`. */

@@ -87,8 +87,8 @@ describe('memoryStorage: cost stays flat as the store grows', () => {
     const claimed = await storage.claimOutbox({ limit: 10, leaseMs: 1000, now: AT });
     expect(claimed.map((m) => m.key)).toEqual(['due-1', 'due-2']);
     expect(internals.outbox.visited).toBe(2);
-    await storage.ackOutbox(claimed[0]!.id);
-    await storage.failOutbox(claimed[1]!.id, { error: 'bounced', retryAt: null });
+    await storage.ackOutbox(claimed[0]!);
+    await storage.failOutbox(claimed[1]!, { error: 'bounced', retryAt: null });
     internals.outbox.visited = 0;
     expect(await storage.claimOutbox({ limit: 10, leaseMs: 1000, now: '2031-01-01T00:05:00.000Z' })).toEqual([]);
     // The two stale queue entries (lease ends) are dropped once, then the queue head is the far-future batch.
@@ -163,8 +163,8 @@ describe('memoryStorage: behaviour the port leaves to the adapter', () => {
 
   it('fails an unknown outbox message with NOT_FOUND and acks it silently', async () => {
     const storage = memoryStorage();
-    await expect(storage.failOutbox('nope', { error: 'x', retryAt: null })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(storage.ackOutbox('nope')).resolves.toBeUndefined();
+    await expect(storage.failOutbox({ id: 'nope', lease: '1' }, { error: 'x', retryAt: null })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(storage.ackOutbox({ id: 'nope', lease: '1' })).resolves.toBe(false);
   });
 
   it('uses the injected id maker for movements and outbox messages', async () => {

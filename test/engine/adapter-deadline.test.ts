@@ -1,7 +1,11 @@
 // Every adapter call gets a signal that aborts when the engine's per-attempt
 // timeout expires, so the adapter's own request stops with the attempt.
 import { describe, expect, it } from 'vitest';
+import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
 import { callAdapter } from '../../src/engine/adapter-call.js';
+import type { CarrierAdapter } from '../../src/ports/carrier.js';
+import { fakeClock } from '../../src/testing/fake-clock.js';
+import { fulfil, makeShop, orderFor, stock } from '../helpers/shop.js';
 
 const policy = { timeoutMs: 40, retries: 2, baseDelayMs: 1 };
 
@@ -46,5 +50,29 @@ describe('adapter deadlines', () => {
     });
     expect(result).toBe('label');
     expect(seen[0]?.aborted).toBe(true);
+  });
+});
+
+describe('adapter deadlines through the engine', () => {
+  it('a carrier whose first rate request hangs sees it aborted at the timeout, and the retry ships', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const inner = sandboxCarrier({ clock: fakeClock('2026-03-02T09:00:00.000Z') });
+    const carrier: CarrierAdapter = {
+      ...inner,
+      async getRates(request, options) {
+        signals.push(options?.signal);
+        if (signals.length === 1) return hangingCall([])({ signal: options?.signal as AbortSignal });
+        return inner.getRates(request, options);
+      },
+    };
+    const shop = makeShop({ carriers: [carrier], policy: { retry: { timeoutMs: 40, retries: 2, baseDelayMs: 1 } } });
+    await stock(shop.ff, 'east', { MUG: 1 });
+    const order = await shop.ff.orders.place(orderFor({ MUG: 1 }));
+    const shipped = await fulfil(shop.ff, order.id);
+    expect(shipped.status).toBe('shipped');
+    expect(signals.length).toBeGreaterThanOrEqual(2);
+    expect(signals.every((s) => s instanceof AbortSignal), 'every attempt got a signal through the port boundary').toBe(true);
+    expect(signals[0]?.aborted, 'the hung attempt was aborted').toBe(true);
+    expect(signals.at(-1)?.aborted, 'the answered attempt was not').toBe(false);
   });
 });

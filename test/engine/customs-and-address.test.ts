@@ -58,7 +58,7 @@ describe('customs declarations', () => {
     const { ff } = shop({ customs: { signer: 'Grace Hopper', incoterm: 'DDP' } });
     await ff.inventory.receive({ sku: 'TEE', locationId: 'sfo', quantity: 5 });
     await ff.orders.place(order(paris));
-    const shipped = await ff.fulfillment.ship(await pickAndPack(ff));
+    const { shipment: shipped } = await ff.fulfillment.ship(await pickAndPack(ff));
     const sent = fake.shipments.get(shipped.label?.labelId as string);
     expect(sent?.options.incoterm).toBe('DDP');
     expect(sent?.customs_info).toMatchObject({
@@ -83,7 +83,7 @@ describe('customs declarations', () => {
     const { ff } = shop({ customs: { signer: 'Grace Hopper' } });
     await ff.inventory.receive({ sku: 'TEE', locationId: 'sfo', quantity: 5 });
     await ff.orders.place(order({ name: 'Ada', line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }));
-    const shipped = await ff.fulfillment.ship(await pickAndPack(ff));
+    const { shipment: shipped } = await ff.fulfillment.ship(await pickAndPack(ff));
     expect(fake.shipments.get(shipped.label?.labelId as string)?.customs_info).toBeNull();
   });
 

@@ -15,7 +15,7 @@ describe('order lifecycle end to end', () => {
     await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'TEE-M', quantity: 2 }] });
     const packed = await ff.fulfillment.pack(shipmentId);
     expect(packed.shipment.parcels.length).toBeGreaterThan(0);
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     const level = await ff.inventory.level('TEE-M');
     expect(level).toMatchObject({ onHand: 3, reserved: 0 });

@@ -27,15 +27,20 @@ describe('authorization', () => {
     expect((await storage.getReservation(order.reservationId!))?.expiresAt).toBeNull();
   });
 
-  it('retryPayment declined again is PAYMENT_DECLINED and the order stays payment_failed', async () => {
-    const { ff } = makeShop();
+  it('a decline is a result for place and retryPayment alike: the order comes back payment_failed', async () => {
+    const { ff, payments } = makeShop();
     await stock(ff, 'east', { MUG: 5 });
     const order = await ff.orders.place(orderFor({ MUG: 2 }, { payment: { method: 'tok_decline' } }));
-    const error = await expectCode(ff.orders.retryPayment(order.id, { method: 'tok_insufficient_funds' }), 'PAYMENT_DECLINED');
-    expect(error.details).toMatchObject({ attempt: 2, code: 'insufficient_funds' });
-    const after = await reload(ff, order.id);
-    expect(after.status).toBe('payment_failed');
+    expect(order.status).toBe('payment_failed');
+    expect(order.payment).toMatchObject({ status: 'failed', attempts: 1, lastError: { code: 'card_declined' } });
+    const again = await ff.orders.retryPayment(order.id, { method: 'tok_insufficient_funds' });
+    expect(again.status).toBe('payment_failed');
+    expect(again.payment).toMatchObject({ status: 'failed', attempts: 2, lastError: { code: 'insufficient_funds' } });
+    expect(await reload(ff, order.id)).toEqual(again);
     expect((await ff.inventory.level('MUG')).reserved).toBe(2);
+    expect(payments.ledger().filter((entry) => entry.operation === 'authorize')).toEqual([]); // declines move no money
+    const paid = await ff.orders.retryPayment(order.id, { method: 'tok_visa' });
+    expect(paid).toMatchObject({ status: 'processing', payment: { status: 'authorized', attempts: 3 } });
   });
 
   it('retryPayment on an order that is not payment_failed is INVALID_TRANSITION', async () => {
@@ -160,13 +165,16 @@ describe('holds', () => {
     expect(held.status).toBe('on_hold');
     expect(held.hold?.reason).toBe('address check');
     const shipmentId = held.shipments[0]!.id;
-    await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 1 }] });
-    await ff.fulfillment.pack(shipmentId);
+    // Nothing of a held order is picked, packed or shipped.
+    await expectCode(ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 1 }] }), 'INVALID_TRANSITION');
+    await expectCode(ff.fulfillment.pack(shipmentId), 'INVALID_TRANSITION');
     await expectCode(ff.fulfillment.ship(shipmentId), 'INVALID_TRANSITION');
     const released = await ff.orders.releaseHold(order.id);
     expect(released.status).toBe('processing');
     expect(released.hold).toBeNull();
-    expect((await ff.fulfillment.ship(shipmentId)).status).toBe('shipped');
+    await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 1 }] });
+    await ff.fulfillment.pack(shipmentId);
+    expect((await ff.fulfillment.ship(shipmentId)).shipment.status).toBe('shipped');
   });
 
   it('releaseHold returns a backordered order to backordered', async () => {

@@ -84,8 +84,9 @@ describe('fulfillment.pack', () => {
     const shop = makeShop();
     await stock(shop.ff, 'east', { MUG: 1 });
     const order = await shop.ff.orders.place(input);
+    await shop.ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [{ sku: 'MUG', quantity: 1 }] });
     const error = await expectCode(shop.ff.fulfillment.pack(shipmentOf(order).id), 'VALIDATION_FAILED');
     expect(error.details.unpacked).toEqual([expect.objectContaining({ sku: 'MUG' })]);
-    expect(shipmentOf((await shop.ff.orders.get(order.id))!).status).toBe('pending');
+    expect(shipmentOf((await shop.ff.orders.get(order.id))!).status).toBe('picking');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
 import { memoryStorage } from '../../src/adapters/memory-storage.js';
 import { createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
@@ -106,7 +107,7 @@ describe('payments.handleWebhook', () => {
     const clock = fakeClock('2026-03-02T09:00:00.000Z');
     const { payments, webhook } = webhookPayments(clock);
     const storage = memoryStorage();
-    const engines = [0, 1].map(() => createFulfillment({ storage, clock, locations: [EAST], payments }));
+    const engines = [0, 1].map(() => createFulfillment({ storage, clock, locations: [EAST], carriers: [sandboxCarrier({ clock })], payments }));
     const [a, b] = engines as [ReturnType<typeof createFulfillment>, ReturnType<typeof createFulfillment>];
     await a.inventory.receive({ sku: 'TEE-M', locationId: 'east', quantity: 3 });
     const order = await a.orders.place(orderFor({ 'TEE-M': 1 }, { payment: { method: 'tok_3ds' } }));

@@ -65,7 +65,7 @@ describe('fulfillment.confirmPick', () => {
     const { ff } = makeShop();
     await stock(ff, 'east', { MUG: 5 });
     const order = await ff.orders.place(orderFor({ MUG: 2 }));
-    const after = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [{ sku: 'MUG', quantity: 2 }] });
+    const { order: after } = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [{ sku: 'MUG', quantity: 2 }] });
     expect(after.status).toBe('processing');
     expect(shipmentOf(after).lines).toEqual([expect.objectContaining({ sku: 'MUG', quantity: 2, picked: 2 })]);
   });
@@ -77,7 +77,7 @@ describe('fulfillment.confirmPick', () => {
     const shipmentId = shipmentOf(order).id;
     await ff.fulfillment.pickList({ locationId: 'east' });
 
-    const short = await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 2 }] });
+    const { order: short } = await ff.fulfillment.confirmPick(shipmentId, { lines: [{ sku: 'MUG', quantity: 2 }] });
     expect(short.status).toBe('backordered');
     expect(short.lines[0]).toMatchObject({ quantity: 3, backordered: 1, cancelled: 0 });
     expect(shipmentOf(short).lines).toEqual([expect.objectContaining({ quantity: 2, picked: 2 })]);
@@ -102,7 +102,7 @@ describe('fulfillment.confirmPick', () => {
     const order = await ff.orders.place(orderFor({ MUG: 3 }));
     expect(order.payment.captured).toBe(3000);
 
-    const short = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [{ sku: 'MUG', quantity: 2 }] });
+    const { order: short } = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [{ sku: 'MUG', quantity: 2 }] });
     expect(short.status).toBe('processing');
     expect(short.lines[0]).toMatchObject({ cancelled: 1, backordered: 0 });
     expect(short.payment).toMatchObject({ refunded: 1000, status: 'partially_refunded' });
@@ -121,7 +121,7 @@ describe('fulfillment.confirmPick', () => {
     await pickAndPack(ff, shipmentOf(order, 'east'));
     await ff.fulfillment.ship(shipmentOf(order, 'east').id);
     const west = shipmentOf(order, 'west');
-    const short = await ff.fulfillment.confirmPick(west.id, { lines: [{ sku: 'MUG', quantity: 1 }] });
+    const { order: short } = await ff.fulfillment.confirmPick(west.id, { lines: [{ sku: 'MUG', quantity: 1 }] });
     expect(short.payment).toMatchObject({ captured: 2000, refunded: 0 });
     await ff.fulfillment.pack(west.id);
     await ff.fulfillment.ship(west.id);
@@ -135,7 +135,7 @@ describe('fulfillment.confirmPick', () => {
     const { ff } = makeShop({ policy: { capture: 'on_place' } });
     await stock(ff, 'east', { MUG: 2 });
     const order = await ff.orders.place(orderFor({ MUG: 2 }, { shipping: { speed: 'standard', price: { amount: 500, currency: 'USD' } } }));
-    const after = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [] });
+    const { order: after } = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [] });
     expect(after.status).toBe('cancelled');
     expect(after.payment).toMatchObject({ captured: 2500, refunded: 2500, status: 'refunded' });
   });
@@ -144,7 +144,7 @@ describe('fulfillment.confirmPick', () => {
     const { ff, payments } = makeShop();
     await stock(ff, 'east', { MUG: 2 });
     const order = await ff.orders.place(orderFor({ MUG: 2 }));
-    const after = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [] });
+    const { order: after } = await ff.fulfillment.confirmPick(shipmentOf(order).id, { lines: [] });
     expect(shipmentOf(after).status).toBe('cancelled');
     expect(after.status).toBe('cancelled');
     expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 0, reserved: 0 });

@@ -28,7 +28,7 @@ describe('rate shopping', () => {
       carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
       policy: { rateSelection: 'cheapest' },
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.rate).toMatchObject({ carrierId: 'budget-co', service: 'ground', amount: { amount: 300 } });
     expect(shipped.label?.trackingNumber).toMatch(/^TR/);
   });
@@ -38,7 +38,7 @@ describe('rate shopping', () => {
       carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
       policy: { rateSelection: 'fastest' },
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', speed: 'overnight' });
   });
 
@@ -47,7 +47,7 @@ describe('rate shopping', () => {
       (clock) => ({ carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)] }),
       { shipping: { speed: 'express' } },
     );
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', speed: 'express' });
   });
 
@@ -55,7 +55,7 @@ describe('rate shopping', () => {
     const { ff, shipmentId } = await packedShop((clock) => ({
       carriers: [sandboxCarrier({ id: 'fast-co', clock }), flatRateCarrier('budget-co', 300, clock)],
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId, { carrier: 'fast-co', service: 'sandbox_express' });
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId, { carrier: 'fast-co', service: 'sandbox_express' });
     expect(shipped.rate).toMatchObject({ carrierId: 'fast-co', service: 'sandbox_express' });
   });
 });
@@ -68,7 +68,7 @@ describe('label purchase failures', () => {
         flatRateCarrier('pricey-co', 5000, clock),
       ],
     }));
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.rate).toMatchObject({ carrierId: 'pricey-co', amount: { amount: 5000 } });
   });
@@ -108,7 +108,7 @@ describe('label purchase failures', () => {
     });
     await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
     expect(lossy?.labels()).toHaveLength(1);
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.label?.trackingNumber).toBe(lossy?.labels()[0]?.trackingNumber);
     expect(lossy?.labels()).toHaveLength(1);
@@ -151,7 +151,7 @@ describe('label purchase failures', () => {
 describe('shipping once', () => {
   it('shipping twice is INVALID_TRANSITION and the carrier sold exactly one label', async () => {
     const { ff, shipmentId, carrier, payments } = await packedShop();
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     await expectCode(ff.fulfillment.ship(shipmentId), 'INVALID_TRANSITION');
     expect(carrier.labels()).toHaveLength(1);
@@ -159,11 +159,17 @@ describe('shipping once', () => {
   });
 
   it('concurrent ship calls buy one label and capture once', async () => {
-    const { ff, shipmentId, carrier, payments } = await packedShop();
+    const { ff, shipmentId, order, carrier, payments } = await packedShop();
     const outcomes = await Promise.allSettled([ff.fulfillment.ship(shipmentId), ff.fulfillment.ship(shipmentId)]);
-    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+    // The second joins the first at its intent and returns the same shipment.
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(carrier.labels()).toHaveLength(1);
     expect(payments.ledger().filter((e) => e.operation === 'capture')).toHaveLength(1);
+    // The label the order keeps is live at the carrier, not voided by the loser.
+    const stored = shipmentOf(await reload(ff, order.id));
+    expect(stored.status).toBe('shipped');
+    expect(stored.label?.trackingNumber).toBe(carrier.labels()[0]?.trackingNumber);
+    expect(carrier.schedule(stored.label?.trackingNumber ?? '').map((e) => e.status)).not.toContain('cancelled');
   });
 
   it('a capture failure after the label leaves label_purchased; a retry resumes without a second label or capture', async () => {
@@ -174,7 +180,7 @@ describe('shipping once', () => {
     expect(stuck.label).not.toBeNull();
     expect(await ff.inventory.level('MUG')).toMatchObject({ onHand: 5, reserved: 2 });
 
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     expect(shipped.status).toBe('shipped');
     expect(shipped.label?.trackingNumber).toBe(stuck.label?.trackingNumber);
     expect(carrier.labels()).toHaveLength(1);
@@ -204,7 +210,7 @@ describe('shipping once', () => {
 
   it('announces the shipment with its tracking link once', async () => {
     const { ff, shipmentId, notifier } = await packedShop();
-    const shipped = await ff.fulfillment.ship(shipmentId);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
     await ff.outbox.dispatch();
     await ff.outbox.dispatch();
     const sent = notifier.sent({ template: 'shipment.shipped' });

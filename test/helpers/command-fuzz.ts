@@ -340,8 +340,8 @@ async function seedShop(ff: Fulfillment, clock: ReturnType<typeof fakeClock>): P
     return s.id;
   };
   await pick(packed);
-  const shippedLabel = (await ff.fulfillment.ship(await pick(shipped))).label!;
-  const deliveredShipment = await ff.fulfillment.ship(await pick(delivered));
+  const shippedLabel = (await ff.fulfillment.ship(await pick(shipped))).shipment.label!;
+  const { shipment: deliveredShipment } = await ff.fulfillment.ship(await pick(delivered));
   await ff.tracking.record({ carrierId: 'sandbox', trackingNumber: deliveredShipment.label!.trackingNumber, status: 'delivered', occurredAt: clock.now().toISOString() });
   const rma = await ff.returns.request(delivered.id, { lines: [{ sku: 'MUG', quantity: 1 }], reason: 'too small' });
   return {

@@ -1,5 +1,6 @@
 // Test databases for the PostgreSQL adapter: a real server from DATABASE_URL
-// or an in-memory PGlite, with throwaway schemas dropped when the file ends.
+// (directly, or through PgBouncer from PGBOUNCER_URL) or an in-memory PGlite,
+// with throwaway schemas dropped when the file ends.
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { PostgresClient } from '../../src/adapters/postgres-client.js';
@@ -25,15 +26,55 @@ export function postgresRequired(): boolean {
   return process.env.CI === 'true' || process.env.FULFILLKIT_REQUIRE_POSTGRES === '1';
 }
 
+/** Whether a missing or unreachable PgBouncer must fail the run instead of skipping its suites. */
+export function pgbouncerRequired(): boolean {
+  return process.env.CI === 'true' || process.env.FULFILLKIT_REQUIRE_PGBOUNCER === '1';
+}
+
+/** A way to reach the test server: directly, or through a transaction-mode PgBouncer. */
+export interface PostgresTarget {
+  /** For test names. */
+  name: 'PostgreSQL' | 'PgBouncer';
+  /** The environment variable holding its URL. */
+  urlVar: 'DATABASE_URL' | 'PGBOUNCER_URL';
+  /** The URL, when set. */
+  url: string | undefined;
+  /** Whether a missing or unreachable URL fails the run. */
+  required: boolean;
+  /** What makes it required, for the failure message. */
+  requiredBy: string;
+  /** Environment for a child process that should connect the same way (it reads DATABASE_URL). */
+  childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+}
+
 /**
- * Connect to `DATABASE_URL`. Without it: `{ db: null, problem: null }` (skip),
- * or a problem when PostgreSQL is required. A URL that does not answer is
- * always a problem: whoever set it expected a server.
+ * Both ways the PostgreSQL suites run: straight to the server, and through
+ * PgBouncer in transaction mode (`PGBOUNCER_URL`, started by `.ci/pgbouncer`).
  */
-export async function openPostgres(options: { max?: number } = {}): Promise<PostgresAvailability> {
-  const url = process.env.DATABASE_URL;
+export function postgresTargets(): PostgresTarget[] {
+  const target = (name: PostgresTarget['name'], urlVar: PostgresTarget['urlVar'], required: boolean, requiredBy: string): PostgresTarget => {
+    const url = process.env[urlVar] || undefined;
+    return { name, urlVar, url, required, requiredBy, childEnv: (extra = {}) => ({ ...process.env, DATABASE_URL: url, ...extra }) };
+  };
+  return [
+    target('PostgreSQL', 'DATABASE_URL', postgresRequired(), 'CI or FULFILLKIT_REQUIRE_POSTGRES=1'),
+    target('PgBouncer', 'PGBOUNCER_URL', pgbouncerRequired(), 'CI or FULFILLKIT_REQUIRE_PGBOUNCER=1'),
+  ];
+}
+
+/**
+ * Connect to `DATABASE_URL` (or the target's URL). Without it: `{ db: null,
+ * problem: null }` (skip), or a problem when the target is required. A URL
+ * that does not answer is always a problem: whoever set it expected a server.
+ */
+export async function openPostgres(options: { max?: number; target?: PostgresTarget } = {}): Promise<PostgresAvailability> {
+  const target = options.target ?? (postgresTargets()[0] as PostgresTarget);
+  const url = target.url;
   if (url === undefined || url === '') {
-    return { db: null, problem: postgresRequired() ? 'DATABASE_URL is not set but PostgreSQL is required (CI or FULFILLKIT_REQUIRE_POSTGRES=1)' : null };
+    return {
+      db: null,
+      problem: target.required ? `${target.urlVar} is not set but ${target.name} is required (${target.requiredBy})` : null,
+    };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client dropped by the server must not crash the test process.
@@ -47,7 +88,7 @@ export async function openPostgres(options: { max?: number } = {}): Promise<Post
     await Promise.race([pool.query('SELECT 1'), timeout]).finally(() => clearTimeout(timer));
   } catch (err) {
     await pool.end().catch(() => {});
-    return { db: null, problem: `PostgreSQL at DATABASE_URL is unreachable: ${err instanceof Error ? err.message : String(err)}` };
+    return { db: null, problem: `${target.name} at ${target.urlVar} is unreachable: ${err instanceof Error ? err.message : String(err)}` };
   }
   return { db: _database('postgres', pool, async (text, values) => (await pool.query(text, values)).rows, () => pool.end()), problem: null };
 }

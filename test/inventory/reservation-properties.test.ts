@@ -85,7 +85,8 @@ class StockModel {
       }
       case 'reserve': {
         const existing = this.reservations.get(`r${op.slot}`);
-        if (existing?.opIds.has(`op${op.op}`)) return null;
+        const seen = existing ? seenIn(existing, op.op, op.lines) : 'new';
+        if (seen !== 'new') return seen;
         if (existing && existing.status === 'expired') return 'INVALID_TRANSITION';
         const wanted = sum(op.lines);
         for (const [key, quantity] of wanted) if (quantity > this.available(key)) return 'INSUFFICIENT_STOCK';
@@ -102,7 +103,7 @@ class StockModel {
           else reservation.lines.set(key, { quantity, committed: 0, released: 0 });
         }
         reservation.status = 'active';
-        reservation.opIds.add(`op${op.op}`);
+        reservation.opIds.add(record(op.op, op.lines));
         this.reservations.set(`r${op.slot}`, reservation);
         return null;
       }
@@ -110,9 +111,15 @@ class StockModel {
       case 'release': {
         const reservation = this.reservations.get(`r${op.slot}`);
         if (!reservation) return 'NOT_FOUND';
-        if (reservation.opIds.has(`op${op.op}`)) return null;
-        reservation.opIds.add(`op${op.op}`);
+        const seen = seenIn(reservation, op.op, op.lines);
+        if (seen !== 'new') return seen;
         const asked = op.lines === null ? null : sum(op.lines);
+        // More than is held is refused, never clamped.
+        for (const [key, quantity] of asked ?? []) {
+          const line = reservation.lines.get(key);
+          if (quantity > (line ? held(line) : 0)) return 'INVALID_TRANSITION';
+        }
+        reservation.opIds.add(record(op.op, op.lines));
         let changed = false;
         for (const [key, line] of reservation.lines) {
           const quantity = Math.min(asked === null ? held(line) : (asked.get(key) ?? 0), held(line));
@@ -143,6 +150,18 @@ class StockModel {
         return null;
     }
   }
+}
+
+/** An op id with the lines it asked for; the same id with other lines is a conflict. */
+function record(op: number, lines: readonly StockLine[] | null): string {
+  if (lines === null) return `op${op} *`;
+  return `op${op} ${[...sum(lines)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, q]) => `${k}=${q}`).join(',')}`;
+}
+
+function seenIn(reservation: ModelReservation, op: number, lines: readonly StockLine[] | null): 'new' | null | 'IDEMPOTENCY_CONFLICT' {
+  if (reservation.opIds.has(record(op, lines))) return null;
+  for (const r of reservation.opIds) if (r.startsWith(`op${op} `)) return 'IDEMPOTENCY_CONFLICT';
+  return 'new';
 }
 
 function sum(stockLines: readonly StockLine[]): Map<string, number> {

@@ -82,6 +82,7 @@ const shipmentSubject: Subject<string> = {
     { type: 'PACK' },
     { type: 'PURCHASE_LABEL' },
     { type: 'HAND_OVER' },
+    { type: 'LABEL_VOIDED' },
     { type: 'CANCEL', reason: 'address invalid' },
     ...TRACKING_STATUSES.map((status) => ({ type: 'TRACKING' as const, status })),
   ] satisfies ShipmentMachineEvent[] as EventObject[],

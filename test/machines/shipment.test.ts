@@ -25,8 +25,8 @@ describe('shipment machine', () => {
     const steps: Array<[ShipmentMachineEvent, ShipmentStatus, string[]]> = [
       [{ type: 'START_PICKING' }, 'picking', []],
       [{ type: 'PACK' }, 'packed', []],
-      [{ type: 'PURCHASE_LABEL' }, 'label_purchased', []],
-      [{ type: 'HAND_OVER' }, 'shipped', ['notifyShipped']],
+      [{ type: 'PURCHASE_LABEL' }, 'label_purchased', ['purchaseLabel']],
+      [{ type: 'HAND_OVER' }, 'shipped', ['handOver', 'notifyShipped']],
       [track('picked_up'), 'in_transit', []],
       [track('out_for_delivery'), 'out_for_delivery', ['notifyOutForDelivery']],
       [track('delivered'), 'delivered', ['notifyDelivered']],
@@ -68,12 +68,16 @@ describe('shipment machine', () => {
     });
   });
 
-  it('takes a carrier scan before hand-over as the hand-over', () => {
-    expect(applyShipmentEvent('label_purchased', track('in_transit'))).toEqual({
-      status: 'in_transit',
-      actions: ['notifyShipped'],
-    });
-    expect(applyShipmentEvent('label_purchased', track('pending')).status).toBe('label_purchased');
+  it('a carrier scan before hand-over asks the engine to complete the hand-over and moves nothing itself', () => {
+    for (const scan of ['in_transit', 'delivered', 'pending'] as TrackingStatus[]) {
+      expect(applyShipmentEvent('label_purchased', track(scan))).toEqual({ status: 'label_purchased', actions: ['completeHandOver'] });
+    }
+    // Only the hand-over (capture, stock commit) ships it: never delivered-but-unpaid.
+    expect(applyShipmentEvent('label_purchased', { type: 'HAND_OVER' }).status).toBe('shipped');
+  });
+
+  it('a voided label without a cancellation goes back to packed', () => {
+    expect(applyShipmentEvent('label_purchased', { type: 'LABEL_VOIDED' })).toEqual({ status: 'packed', actions: [] });
   });
 
   it('cancels before shipping; a bought label must be voided', () => {

@@ -1,10 +1,13 @@
-// The built package (dist/, through the exports map) loads from plain ESM and
-// plain CommonJS scripts and does real work in both.
+// The package as a shop installs it (package.json plus the built JavaScript, in
+// a node_modules of its own with only the runtime dependencies, no vitest)
+// loads from plain ESM, plain CommonJS, CommonJS where Node cannot require ESM,
+// and tsx's `.cts` loader, and does real work in each.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJavaScript } from '../helpers/package-build.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -30,63 +33,129 @@ const ff = core.createFulfillment({
   });
   let code = null;
   try { await ff.orders.place({}); } catch (e) { code = e instanceof core.FulfillmentError ? e.code : 'wrong class'; }
+  let kit = null;
+  try { testing.describeStorageConformance('memory', () => memory.memoryStorage()); kit = 'registered without a runner'; } catch (e) { kit = /needs a test runner|none was found/.test(e.message) ? 'asks for a runner' : e.message; }
   const level = await ff.inventory.level('SKU-1');
-  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code,
-    postgres: typeof postgres.postgresStorage, kit: typeof testing.describeStorageConformance, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
+  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code, kit, id: order.id.length > 10,
+    postgres: typeof postgres.postgresStorage, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
 })();
 `;
 
-// Build when dist/ is missing or older than the source it was built from.
-function distIsStale(): boolean {
-  const built = join(root, 'dist/testing.cjs');
-  if (!existsSync(join(root, 'dist/index.js')) || !existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-      const path = join(dir, e.name);
-      return Math.max(t, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }, 0);
-  return newest(join(root, 'src')) > builtAt;
-}
+// The HTTP handler serves an order; the relays build envelopes; the instrumentation runs a command.
+const optional = (load: string) => `
+${load}
+const ff = core.createFulfillment({ storage: memory.memoryStorage() });
+(async () => {
+  const handler = http.createHttpHandler(ff, { token: 'dist-token-0123456789' });
+  const res = await handler(new Request('http://shop.test/health'));
+  const traced = await otel.otelInstrumentation().command('orders.get', {}, async () => 'ran');
+  console.log(JSON.stringify({ health: res.status,
+    relays: [typeof nats.natsRelay, typeof amqp.amqpRelay, nats.toCloudEvent({ id: 'e', type: 'order.placed', orderId: 'o', at: 't', data: {} }, 's').subject], traced }));
+})();
+`;
 
-beforeAll(() => {
-  if (distIsStale()) {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
+const requires = `const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
+const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');
+const diagrams = require('fulfillkit/diagrams');`;
+
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fulfillkit-dist-'));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(root, join(dir, 'node_modules', 'fulfillkit'), 'dir');
+  const pkg = join(dir, 'node_modules', 'fulfillkit');
+  mkdirSync(pkg, { recursive: true });
+  copyFileSync(join(root, 'package.json'), join(pkg, 'package.json'));
+  await buildJavaScript(join(pkg, 'dist'));
+  for (const dependency of ['xstate', 'zod', 'nanoid']) {
+    symlinkSync(join(root, 'node_modules', dependency), join(dir, 'node_modules', dependency), 'dir');
+  }
   writeFileSync(
     join(dir, 'esm.mjs'),
     scenario(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
 import * as adapters from 'fulfillkit/adapters'; import * as testing from 'fulfillkit/testing'; import * as postgres from 'fulfillkit/postgres';
 import * as diagrams from 'fulfillkit/diagrams';`),
   );
+  writeFileSync(join(dir, 'cjs.cjs'), scenario(requires));
+  // A second install, as in a shop that tests its own adapter with vitest.
+  const host = join(dir, 'host');
+  mkdirSync(join(host, 'node_modules'), { recursive: true });
+  cpSync(pkg, join(host, 'node_modules', 'fulfillkit'), { recursive: true });
+  for (const dependency of ['xstate', 'zod', 'nanoid', 'vitest']) {
+    symlinkSync(join(root, 'node_modules', dependency), join(host, 'node_modules', dependency), 'dir');
+  }
+  writeFileSync(join(host, 'package.json'), '{ "type": "module" }');
   writeFileSync(
-    join(dir, 'cjs.cjs'),
-    scenario(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
-const adapters = require('fulfillkit/adapters'); const testing = require('fulfillkit/testing'); const postgres = require('fulfillkit/postgres');
-const diagrams = require('fulfillkit/diagrams');`),
+    join(host, 'kit.test.js'),
+    `import { memoryNotifier } from 'fulfillkit/adapters';
+import { describeNotifierConformance, fakeClock } from 'fulfillkit/testing';
+import { expect, it } from 'vitest';
+describeNotifierConformance('memory notifier', () => memoryNotifier());
+it('fake clock', () => expect(fakeClock().iso()).toBe('2025-01-01T00:00:00.000Z'));
+`,
   );
+  writeFileSync(join(dir, 'cjs.cts'), scenario(`// @ts-nocheck\n${requires}`));
+  // The optional subpaths, with their peers installed as a shop that uses them would.
+  const peers = join(dir, 'peers');
+  mkdirSync(join(peers, 'node_modules'), { recursive: true });
+  cpSync(pkg, join(peers, 'node_modules', 'fulfillkit'), { recursive: true });
+  for (const dependency of ['xstate', 'zod', 'nanoid', '@nats-io', 'amqplib', '@opentelemetry']) {
+    symlinkSync(join(root, 'node_modules', dependency), join(peers, 'node_modules', dependency), 'dir');
+  }
+  writeFileSync(join(peers, 'optional.mjs'), optional(`import * as core from 'fulfillkit'; import * as memory from 'fulfillkit/memory';
+import * as http from 'fulfillkit/http'; import * as nats from 'fulfillkit/nats'; import * as amqp from 'fulfillkit/amqp'; import * as otel from 'fulfillkit/otel';`));
+  writeFileSync(join(peers, 'optional.cjs'), optional(`const core = require('fulfillkit'); const memory = require('fulfillkit/memory');
+const http = require('fulfillkit/http'); const nats = require('fulfillkit/nats'); const amqp = require('fulfillkit/amqp'); const otel = require('fulfillkit/otel');`));
 }, 120_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('built package', () => {
-  for (const file of ['esm.mjs', 'cjs.cjs']) {
-    it(`works from a plain ${file.startsWith('esm') ? 'ESM' : 'CommonJS'} script`, () => {
-      const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' });
-      expect(JSON.parse(out.trim())).toEqual({
-        status: 'processing',
-        reserved: 2,
-        code: 'VALIDATION_FAILED',
-        postgres: 'function',
-        kit: 'function',
-        machine: 'function',
-        diagram: true,
-      });
+const expected = {
+  status: 'processing',
+  reserved: 2,
+  code: 'VALIDATION_FAILED',
+  kit: 'asks for a runner',
+  id: true,
+  postgres: 'function',
+  machine: 'function',
+  diagram: true,
+};
+
+const run = (args: string[], command = process.execPath) => JSON.parse(execFileSync(command, args, { cwd: dir, encoding: 'utf8' }).trim());
+
+describe('built package, installed without vitest', () => {
+  it('works from a plain ESM script', () => {
+    expect(run(['esm.mjs'])).toEqual(expected);
+  });
+
+  it('works from a plain CommonJS script', () => {
+    expect(run(['cjs.cjs'])).toEqual(expected);
+  });
+
+  it('works from CommonJS where Node cannot require ES modules (--no-experimental-require-module)', () => {
+    expect(run(['--no-experimental-require-module', 'cjs.cjs'])).toEqual(expected);
+  });
+
+  it("works from a .cts file under tsx's CommonJS loader", () => {
+    expect(run(['cjs.cts'], join(root, 'node_modules', '.bin', 'tsx'))).toEqual(expected);
+  });
+});
+
+describe('optional subpaths (http, nats, amqp, otel) with their peers installed', () => {
+  for (const file of ['optional.mjs', 'optional.cjs']) {
+    it(`load and work from ${file.endsWith('mjs') ? 'ESM' : 'CommonJS'}`, () => {
+      const out = execFileSync(process.execPath, [file], { cwd: join(dir, 'peers'), encoding: 'utf8' });
+      expect(JSON.parse(out.trim())).toEqual({ health: 200, relays: ['function', 'function', 'o'], traced: 'ran' });
     });
   }
 });
+
+it('registers its conformance kits with vitest when the shop has vitest', () => {
+  const host = join(dir, 'host');
+  // A fresh vitest, not a worker of this one.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_OPTIONS'));
+  const out = execFileSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--root', host, '--reporter', 'json'], { cwd: host, encoding: 'utf8', env });
+  const report = JSON.parse(out.slice(out.indexOf('{'))) as { numFailedTests: number; numPassedTests: number; success: boolean };
+  expect(report.success).toBe(true);
+  expect(report.numFailedTests).toBe(0);
+  expect(report.numPassedTests).toBeGreaterThanOrEqual(3);
+}, 120_000);

@@ -1,6 +1,7 @@
 // Restart: orders placed by one instance, its storage closed, and a new
 // createFulfillment on the same database carries them to delivery. Runs on
-// PostgreSQL (when available) and on a PGlite database kept on disk.
+// PostgreSQL (when available: straight to the server, and through PgBouncer in
+// transaction mode at PGBOUNCER_URL) and on a PGlite database kept on disk.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +14,8 @@ import { postgresStorage } from '../../src/adapters/postgres-storage.js';
 import type { PostgresClient } from '../../src/adapters/postgres-client.js';
 import { createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
-import { openPostgres } from '../helpers/database.js';
+import { openPostgres, postgresTargets } from '../helpers/database.js';
 import { EAST, orderFor } from '../helpers/shop.js';
-
-const { db, problem } = await openPostgres();
-
-if (problem !== null) {
-  it('PostgreSQL is reachable', () => {
-    throw new Error(problem);
-  });
-}
 
 /** Connect a fresh client to the same database, and close it. */
 interface Connector {
@@ -65,21 +58,29 @@ async function restartScenario(connector: Connector, schema: string): Promise<vo
   await connector.close(second);
 }
 
-describe.skipIf(db === null)('restart on PostgreSQL', () => {
-  afterAll(async () => {
-    await db?.close();
+for (const target of postgresTargets()) {
+  const { db, problem } = await openPostgres({ target });
+  if (problem !== null) {
+    it(`${target.name} is reachable`, () => {
+      throw new Error(problem);
+    });
+  }
+  describe.skipIf(db === null)(`restart on PostgreSQL (${target.name})`, () => {
+    afterAll(async () => {
+      await db?.close();
+    });
+    it('a new instance on the same database carries placed orders to delivery', async () => {
+      if (db === null) return;
+      await restartScenario(
+        {
+          open: async () => new pg.Pool({ connectionString: target.url, max: 4 }),
+          close: (client) => (client as pg.Pool).end(),
+        },
+        db.schema(),
+      );
+    }, 60_000);
   });
-  it('a new instance on the same database carries placed orders to delivery', async () => {
-    if (db === null) return;
-    await restartScenario(
-      {
-        open: async () => new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 }),
-        close: (client) => (client as pg.Pool).end(),
-      },
-      db.schema(),
-    );
-  }, 60_000);
-});
+}
 
 describe('restart on PGlite kept on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fulfillkit-pglite-'));

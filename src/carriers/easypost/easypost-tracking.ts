@@ -58,7 +58,14 @@ const DETAIL_REASON: Readonly<Record<string, TrackingIncidentReason>> = {
   held_by_customs: 'customs',
 };
 
-/** Normalize one EasyPost status (and its `status_detail`). */
+/**
+ * Normalize one EasyPost status (and its `status_detail`).
+ *
+ * @example
+ * ```ts
+ * easypostStatus('in_transit', 'weather_delay'); // { status: 'delayed', reason: 'weather' }
+ * ```
+ */
 export function easypostStatus(status: string | null | undefined, detail: string | null | undefined): { status: TrackingStatus; reason?: TrackingIncidentReason } {
   let normalized = STATUS[status ?? ''] ?? 'unknown';
   if (normalized === 'in_transit' || normalized === 'pending') normalized = DETAIL_STATUS[detail ?? ''] ?? normalized;

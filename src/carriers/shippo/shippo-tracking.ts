@@ -28,7 +28,14 @@ const SUBSTATUS: Readonly<Record<string, { status: TrackingStatus; reason?: Trac
   return_to_sender: { status: 'return_to_sender', reason: 'other' },
 };
 
-/** Normalize a Shippo status (`PRE_TRANSIT`, `TRANSIT`, ...) and its substatus code. */
+/**
+ * Normalize a Shippo status (`PRE_TRANSIT`, `TRANSIT`, ...) and its substatus code.
+ *
+ * @example
+ * ```ts
+ * shippoStatus('FAILURE', 'delivery_attempted'); // { status: 'delivery_failed', reason: 'recipient_unavailable' }
+ * ```
+ */
 export function shippoStatus(status: string | undefined, substatus: string | undefined): { status: TrackingStatus; reason?: TrackingIncidentReason } {
   const bySub = SUBSTATUS[substatus ?? ''];
   let normalized: TrackingStatus;

@@ -195,7 +195,14 @@ const es: EmailTemplateSet = {
   },
 };
 
-/** The built-in templates, by language subtag. */
+/**
+ * The built-in templates, by language subtag.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_EMAIL_TEMPLATES.de['shipment.shipped'].subject; // 'Bestellung {{reference}} ist unterwegs'
+ * ```
+ */
 export const DEFAULT_EMAIL_TEMPLATES: Readonly<Record<string, EmailTemplateSet>> = { en, de, fr, es };
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -204,6 +211,15 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
  * Fill `template` from `data`. Values derived for every message:
  * `refund` (the formatted `amount` + `currency` of a refund) and
  * `reference` falling back to `orderId`.
+ *
+ * @example
+ * ```ts
+ * const { subject, text, html } = renderEmail(
+ *   { subject: 'Order {{reference}} shipped', text: 'Tracking: {{trackingNumber}}' },
+ *   { reference: 'R-1', trackingNumber: '1Z999' },
+ *   'en-US',
+ * );
+ * ```
  */
 export function renderEmail(template: EmailTemplate, data: Record<string, unknown>, locale: string): RenderedEmail {
   const values = derivedValues(data, locale);

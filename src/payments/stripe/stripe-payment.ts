@@ -83,9 +83,23 @@ export interface StripePaymentOptions {
   now?: () => Date;
 }
 
-/** Metadata key holding the authorization's idempotency key, for lookup after a crash. */
+/**
+ * Metadata key holding the authorization's idempotency key, for lookup after a crash.
+ *
+ * @example
+ * ```ts
+ * stripe.paymentIntents.search({ query: `metadata['${STRIPE_KEY_METADATA}']:'${key}'` });
+ * ```
+ */
 export const STRIPE_KEY_METADATA = 'fulfillkit_idempotency_key';
-/** Metadata key holding the order id. */
+/**
+ * Metadata key holding the order id.
+ *
+ * @example
+ * ```ts
+ * const orderId = paymentIntent.metadata[STRIPE_ORDER_METADATA];
+ * ```
+ */
 export const STRIPE_ORDER_METADATA = 'order_id';
 
 const EXPAND = ['latest_charge'];

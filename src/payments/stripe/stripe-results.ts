@@ -45,7 +45,15 @@ const DECLINE_CODE_REASONS: ReadonlyMap<string, PaymentDeclineReason> = new Map(
   ['do_not_honor', 'do_not_honor'],
 ]);
 
-/** Map a Stripe `decline_code` (or error `code`) onto a normalized reason. */
+/**
+ * Map a Stripe `decline_code` (or error `code`) onto a normalized reason.
+ *
+ * @example
+ * ```ts
+ * declineReason('generic_decline'); // 'card_declined'
+ * declineReason('stolen_card'); // 'fraudulent'
+ * ```
+ */
 export function declineReason(code: string | null | undefined): PaymentDeclineReason {
   if (code === null || code === undefined) return 'other';
   return DECLINE_CODE_REASONS.get(code) ?? 'other';
