@@ -15,6 +15,7 @@ import type { EngineContext } from './context.js';
 import { registerIntentHandler } from './intent-registry.js';
 import type { EffectOutcomes } from './effects.js';
 import { type Decision, act, isIdle } from './intents.js';
+import { recordLabelVoid } from './label-voids.js';
 import { shipmentValue } from './labels.js';
 import { recordCaptureOf, recordRefundOf, recordVoidOf, refundable } from './money.js';
 import { notify } from './notifications.js';
@@ -165,6 +166,7 @@ const cancelHandler = registerIntentHandler('cancel', {
     }
     let refunded = 0;
     for (const [i, effect] of intent.effects.entries()) {
+      if (effect.kind === 'voidLabel') recordLabelVoid(ctx, next, effect.shipmentId, effect.key, outcomes[i] as EffectOutcomes['voidLabel'] | undefined);
       if (effect.kind === 'voidPayment') events.push(...recordVoidOf(ctx, next, effect.paymentId));
       if (effect.kind === 'refund') {
         refunded += effect.amount;
