@@ -68,8 +68,17 @@ export type {
   StockMovement,
   StockSettingsInput,
 } from './domain/inventory.js';
-export { boxSchema, labelSchema, parcelSchema, rateSchema, shipmentLineSchema, shipmentSchema, shippingSpeedSchema } from './domain/shipment.js';
-export type { Box, Label, Parcel, ParcelInput, Rate, Shipment, ShipmentLine, ShippingSpeed } from './domain/shipment.js';
+export {
+  boxSchema,
+  labelSchema,
+  labelVoidSchema,
+  parcelSchema,
+  rateSchema,
+  shipmentLineSchema,
+  shipmentSchema,
+  shippingSpeedSchema,
+} from './domain/shipment.js';
+export type { Box, Label, LabelVoid, Parcel, ParcelInput, Rate, Shipment, ShipmentLine, ShippingSpeed } from './domain/shipment.js';
 export { returnReceiveInputSchema, returnRequestInputSchema, returnRequestSchema } from './domain/return.js';
 export type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from './domain/return.js';
 export {

@@ -125,6 +125,29 @@ export const labelSchema = z.object({
 export type Label = z.infer<typeof labelSchema>;
 
 /**
+ * Where the void of a cancelled shipment's label stands. A `pending` void is
+ * asked about again, under the same `key`, by `ff.sweep()` and `tracking.poll()`
+ * (or settled by a `cancelled` scan) until the carrier says `voided` or `refused`.
+ *
+ * @example
+ * ```ts
+ * const pending = order.shipments.filter((s) => s.labelVoid?.status === 'pending');
+ * ```
+ */
+export const labelVoidSchema = z.object({
+  status: z.enum(['voided', 'pending', 'refused']),
+  /** Idempotency key of the void request; asking again uses the same one. */
+  key: z.string(),
+  requestedAt: z.string(),
+  /** When the carrier's final answer was recorded; `null` while pending. */
+  settledAt: z.string().nullable(),
+  /** The carrier's explanation, when it gave one. */
+  message: z.string().max(1000).optional(),
+});
+/** Where the void of a cancelled shipment's label stands. */
+export type LabelVoid = z.infer<typeof labelVoidSchema>;
+
+/**
  * Units of one order line in a shipment; `picked` is set by `confirmPick`.
  *
  * @example
@@ -160,6 +183,8 @@ export const shipmentSchema = z.object({
   parcels: z.array(parcelSchema),
   rate: rateSchema.nullable(),
   label: labelSchema.nullable(),
+  /** The void of the label after a cancellation, when one was asked for (absent on older records). */
+  labelVoid: labelVoidSchema.nullable().optional(),
   trackingStatus: trackingStatusSchema.nullable(),
   /** Newest-last tracking events applied so far (duplicates dropped). */
   trackingEvents: z.array(trackingEventSchema),

@@ -16,8 +16,8 @@ type Of<K extends EffectKind> = Extract<Effect, { kind: K }>;
 /** What each effect reports back, by kind. */
 export interface EffectOutcomes {
   purchaseLabel: { rate: Rate; label: Label };
-  voidLabel: { voided: true };
-  voidUnsettledLabel: { label: Label | null };
+  voidLabel: { status: 'voided' | 'pending'; message?: string };
+  voidUnsettledLabel: { label: Label | null; status?: 'voided' | 'pending' };
   /** The provider's totals after the money went back. */
   returnMoney: { captured: number; refunded: number; voided: boolean };
   undoCapture: { captured: number; refunded: number };
@@ -71,8 +71,10 @@ const executors: { [K in EffectKind]: Executor<K> } = {
   },
 
   async voidLabel(ctx, _order, effect) {
-    if ((await voidLabel(ctx, effect.carrierId, effect.label, effect.key)).status === 'refused') throw voidRefused(effect.shipmentId, effect.label.trackingNumber);
-    return { voided: true };
+    const answer = await voidLabel(ctx, effect.carrierId, effect.label, effect.key);
+    if (answer.status === 'refused') throw voidRefused(effect.shipmentId, effect.label.trackingNumber);
+    // A pending void lets the cancellation go on: the label goes unused, and the sweep settles its refund.
+    return answer.message === undefined ? { status: answer.status } : { status: answer.status, message: answer.message };
   },
 
   async voidUnsettledLabel(ctx, order, effect) {
@@ -86,8 +88,9 @@ const executors: { [K in EffectKind]: Executor<K> } = {
         if (isFulfillmentError(err) && !err.retryable) continue;
         throw err;
       }
-      if ((await voidLabel(ctx, rate.carrierId, label, `${shipment.id}:void`)).status === 'refused') throw voidRefused(shipment.id, label.trackingNumber);
-      return { label };
+      const answer = await voidLabel(ctx, rate.carrierId, label, `${shipment.id}:void`);
+      if (answer.status === 'refused') throw voidRefused(shipment.id, label.trackingNumber);
+      return { label, status: answer.status };
     }
     return { label: null };
   },

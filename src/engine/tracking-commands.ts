@@ -10,6 +10,7 @@ import type { WebhookHeaders } from '../ports/carrier.js';
 import type { OutboxMessageInput } from '../ports/storage.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
+import { settlePendingVoids, settleVoidByScan } from './label-voids.js';
 import { assertFulfillable, decideHandOver, handOverHandler } from './hand-over.js';
 import { act, pendingIntent } from './intents.js';
 import { trackTag, trackingKey } from './order-index.js';
@@ -79,6 +80,8 @@ export async function recordTracking(ctx: EngineContext, raw: TrackingEventInput
           }
           return { kind: 'write', change: { order: current, events }, alongside: true };
         }
+        // A carrier that settles a pending void later may say so with a `cancelled` scan.
+        settleVoidByScan(ctx, s, event.status);
         const from = s.status;
         events.push(...applyScan(ctx, current, s, event, outbox));
         // A returned or cancelled order is final; late scans only update the shipment.
@@ -178,6 +181,8 @@ export async function pollTracking(ctx: EngineContext, options: { limit?: number
       }
     } while (cursor && seen < limit);
   }
+  // Pending label voids are asked about again on the same schedule as tracking.
+  await settlePendingVoids(ctx).catch((err: unknown) => ctx.reportError(err, 'settling pending label voids'));
   return total;
 }
 
