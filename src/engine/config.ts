@@ -204,6 +204,8 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set<keyof FulfillmentConfig>([
   'generateId',
   'onHandlerError',
   'onBackgroundError',
+  'relay',
+  'instrumentation',
 ]);
 
 const nonNegativeInt = z.number().int().nonnegative();
