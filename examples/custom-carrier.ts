@@ -9,6 +9,7 @@ import {
   type Rate,
   type RateRequest,
   type TrackingEvent,
+  type TrackingIncidentReason,
   normalizeCarrierStatus,
   readHeader,
   signWebhook,
@@ -26,19 +27,39 @@ export interface HarbourScan {
   depot: string;
 }
 
-/** The slice of Harbour's HTTP API the adapter uses. */
+/** A label as Harbour's API returns it. */
+export interface HarbourLabel {
+  id: string;
+  barcode: string;
+  service: string;
+  pdfUrl: string;
+  createdAt: string;
+}
+
+/** What Harbour sometimes answers with status 200 when a request failed. */
+export interface HarbourErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Per-request options: the deadline of the engine's attempt. */
+export interface HarbourRequestOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The slice of Harbour's HTTP API the adapter uses. Failed requests reject
+ * with an error carrying the HTTP `status` (none for network errors and timeouts).
+ */
 export interface HarbourApi {
   /** Buys a label; Harbour honours `Idempotency-Key`, so a retry returns the first label. */
-  createLabel(input: { service: string; postcode: string; grams: number; idempotencyKey: string }): Promise<{
-    id: string;
-    barcode: string;
-    pdfUrl: string;
-    createdAt: string;
-  }>;
+  createLabel(
+    input: { service: string; postcode: string; grams: number; idempotencyKey: string },
+    options?: HarbourRequestOptions,
+  ): Promise<HarbourLabel | HarbourErrorBody>;
   /** `false` once the parcel has been collected. */
-  cancelLabel(id: string): Promise<boolean>;
+  cancelLabel(id: string, options?: HarbourRequestOptions): Promise<boolean>;
   /** Scans so far; an unknown barcode answers 404. */
-  scans(barcode: string): Promise<HarbourScan[] | 'not_found'>;
+  scans(barcode: string, options?: HarbourRequestOptions): Promise<HarbourScan[] | 'not_found'>;
 }
 
 // ---- the adapter ----------------------------------------------------------------
@@ -85,6 +106,12 @@ const HARBOUR_STATUSES: CarrierStatusMap = {
   CANCELLED: 'cancelled',
 };
 
+// Harbour's incident scans, in fulfillkit's incident vocabulary.
+const HARBOUR_REASONS: Partial<Record<HarbourScan['code'], TrackingIncidentReason>> = {
+  NOT_HOME: 'recipient_unavailable',
+  RETURNED: 'recipient_unavailable',
+};
+
 /**
  * Harbour Couriers: next-day and same-day delivery within the Netherlands.
  *
@@ -117,6 +144,7 @@ export function harbourCouriers(options: HarbourCouriersOptions): CarrierAdapter
     eventId: scan.scanId,
     carrierStatus: scan.code,
     location: scan.depot,
+    ...(HARBOUR_REASONS[scan.code] ? { reason: HARBOUR_REASONS[scan.code] } : {}),
   });
 
   return {
@@ -145,16 +173,20 @@ export function harbourCouriers(options: HarbourCouriersOptions): CarrierAdapter
       return { rates, messages: rates.length > 0 ? [] : [message('SERVICE_UNAVAILABLE', `No ${request.speed} service`)] };
     },
 
-    async createShipment(request) {
+    async createShipment(request, callOptions) {
       const grams = request.parcels.reduce((sum, p) => sum + toGrams(p.weight), 0);
-      const label = await call('createLabel', () =>
-        options.api.createLabel({
-          service: request.rate.service,
-          postcode: request.to.postalCode,
-          grams: Math.round(grams),
-          idempotencyKey: request.idempotencyKey,
-        }),
+      const answer = await call('createLabel', () =>
+        options.api.createLabel(
+          { service: request.rate.service, postcode: request.to.postalCode, grams: Math.round(grams), idempotencyKey: request.idempotencyKey },
+          { signal: callOptions?.signal },
+        ),
       );
+      // "200 OK" with an error inside is a failed purchase, never a label.
+      if ('error' in answer || typeof answer.barcode !== 'string' || answer.barcode === '') {
+        const error = 'error' in answer ? answer.error : { code: 'EMPTY_LABEL', message: 'no barcode in the answer' };
+        throw new CarrierError(`Harbour refused the label: ${error.message}`, { carrierId: id, details: { reason: 'error_body', code: error.code } });
+      }
+      const label = answer;
       const result: Label = {
         labelId: label.id,
         trackingNumber: label.barcode,
@@ -166,12 +198,13 @@ export function harbourCouriers(options: HarbourCouriersOptions): CarrierAdapter
       return result;
     },
 
-    async voidShipment(request) {
-      return { voided: await call('cancelLabel', () => options.api.cancelLabel(request.labelId)) };
+    async voidShipment(request, callOptions) {
+      const cancelled = await call('cancelLabel', () => options.api.cancelLabel(request.labelId, { signal: callOptions?.signal }));
+      return cancelled ? { status: 'voided' } : { status: 'refused', message: 'Harbour refused: the parcel is already scanned' };
     },
 
-    async track(trackingNumber) {
-      const scans = await call('scans', () => options.api.scans(trackingNumber));
+    async track(trackingNumber, callOptions) {
+      const scans = await call('scans', () => options.api.scans(trackingNumber, { signal: callOptions?.signal }));
       return scans === 'not_found' ? [] : scans.map((scan) => toEvent(trackingNumber, scan));
     },
 
@@ -193,26 +226,48 @@ export function harbourCouriers(options: HarbourCouriersOptions): CarrierAdapter
 
 // ---- a stand-in for Harbour's API, for tests and local development ----------------
 
+/** How the stand-in can misbehave on its next request, as Harbour's servers sometimes do. */
+export type HarbourFault = 'server_error' | 'rate_limited' | 'timeout' | 'network_error' | 'client_error' | 'error_body' | 'lost_reply';
+
+const httpError = (status: number | undefined, message: string) => Object.assign(new Error(message), { status });
+
 /** An in-memory Harbour: labels, collection two hours after purchase, and the webhooks it would send. */
 export function harbourTestApi(options: { webhookSecret: string; now?: () => Date }) {
   const now = options.now ?? (() => new Date());
-  const labels = new Map<string, { id: string; barcode: string; pdfUrl: string; createdAt: string; scans: HarbourScan[] }>();
+  const labels = new Map<string, HarbourLabel & { scans: HarbourScan[] }>();
+  const faults: HarbourFault[] = [];
   let sequence = 0;
   const byBarcode = (barcode: string) => [...labels.values()].find((l) => l.barcode === barcode);
+  // Fail before doing anything, as a 5xx, 429, 4xx, timeout or dropped connection would.
+  const failBefore = (fault: HarbourFault | undefined) => {
+    if (fault === 'server_error') throw httpError(503, 'Service Unavailable');
+    if (fault === 'rate_limited') throw httpError(429, 'Too Many Requests');
+    if (fault === 'client_error') throw httpError(400, 'Bad Request');
+    if (fault === 'timeout') throw Object.assign(httpError(undefined, 'The operation timed out'), { name: 'TimeoutError' });
+    if (fault === 'network_error') throw httpError(undefined, 'fetch failed: ECONNRESET');
+  };
 
   const api: HarbourApi = {
     async createLabel(input) {
-      const existing = labels.get(input.idempotencyKey);
-      if (existing) return existing;
-      sequence += 1;
-      const barcode = `HBR${String(sequence).padStart(9, '0')}NL`;
-      const createdAt = now().toISOString();
-      const label = { id: `hl_${sequence}`, barcode, pdfUrl: `https://harbour.example/labels/${barcode}.pdf`, createdAt, scans: [] as HarbourScan[] };
-      label.scans.push({ scanId: `${barcode}-0`, code: 'REGISTERED', at: createdAt, depot: 'Rotterdam' });
-      labels.set(input.idempotencyKey, label);
-      return label;
+      const fault = faults.shift();
+      failBefore(fault);
+      if (fault === 'error_body') return { error: { code: 'SERVICE_SUSPENDED', message: 'Same-day is suspended today' } };
+      let label = labels.get(input.idempotencyKey);
+      if (!label) {
+        sequence += 1;
+        const barcode = `HBR${String(sequence).padStart(9, '0')}NL`;
+        const createdAt = now().toISOString();
+        label = { id: `hl_${sequence}`, barcode, service: input.service, pdfUrl: `https://harbour.example/labels/${barcode}.pdf`, createdAt, scans: [] };
+        label.scans.push({ scanId: `${barcode}-0`, code: 'REGISTERED', at: createdAt, depot: 'Rotterdam' });
+        labels.set(input.idempotencyKey, label);
+      }
+      // The label exists, but the answer never reaches the shop.
+      if (fault === 'lost_reply') throw httpError(undefined, 'socket hang up');
+      const { scans: _scans, ...answer } = label;
+      return answer;
     },
     async cancelLabel(id) {
+      failBefore(faults.shift());
       const label = [...labels.values()].find((l) => l.id === id);
       if (!label || label.scans.some((s) => s.code !== 'REGISTERED' && s.code !== 'CANCELLED')) return false;
       if (!label.scans.some((s) => s.code === 'CANCELLED')) {
@@ -221,12 +276,21 @@ export function harbourTestApi(options: { webhookSecret: string; now?: () => Dat
       return true;
     },
     async scans(barcode) {
+      failBefore(faults.shift());
       return byBarcode(barcode)?.scans.map((s) => ({ ...s })) ?? 'not_found';
     },
   };
 
   return {
     api,
+    /** Make the next request fail with `fault`. */
+    failNext(fault: HarbourFault) {
+      faults.push(fault);
+    },
+    /** Labels sold so far. */
+    labelsSold: () => labels.size,
+    /** The service sold for a barcode. */
+    serviceOf: (barcode: string) => byBarcode(barcode)?.service,
     /** Record a scan, as a Harbour driver's handheld would. */
     scan(barcode: string, code: HarbourScan['code'], depot = 'Amsterdam') {
       const label = byBarcode(barcode);

@@ -24,3 +24,19 @@ export type { PaymentLedgerEntry } from './adapters/payment-book.js';
 export { memoryNotifier, type MemoryNotifier, type MemoryNotifierOptions, type RecordedNotification } from './adapters/memory-notifier.js';
 export { webhookNotifier, type WebhookNotifierOptions } from './adapters/webhook-notifier.js';
 export type { PostalZone } from './adapters/zones.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE,
+  hmacSha256,
+  readHeader,
+  SIGNATURE_HEADER,
+  signWebhook,
+  timingSafeEqual,
+  verifyHexHmacSignature,
+  verifyWebhook,
+  type SignedWebhookRequest,
+  type SignWebhookInput,
+  type VerifyHexHmacInput,
+  type VerifyWebhookInput,
+  type WebhookSignatureFailure,
+} from './tracking/webhook-signature.js';
+export { deriveTrackingEventId } from './domain/tracking.js';

@@ -34,12 +34,16 @@ export type {
 // ---- domain: schemas and types ------------------------------------------------
 export { addressSchema, coordinatesSchema, countryCodes, countrySchema } from './domain/address.js';
 export type { Address, Coordinates } from './domain/address.js';
+export { customsDeclarationSchema, customsItemSchema, lineCustomsSchema } from './domain/customs.js';
+export type { CustomsDeclaration, CustomsDeclarationInput, CustomsItem, LineCustoms } from './domain/customs.js';
 export { addMoney, currencyCodes, currencySchema, formatMoney, minorUnitDigits, money, moneySchema, multiplyMoney } from './domain/money.js';
 export type { Currency, Money } from './domain/money.js';
 export { customerSchema, machineStateSchema, orderInputSchema, orderLineInputSchema, orderLineSchema, orderSchema } from './domain/order.js';
 export type { Customer, MachineState, Order, OrderInput, OrderLine, OrderLineInput, ParsedOrderInput } from './domain/order.js';
-export { paymentInputSchema, paymentRecordSchema } from './domain/payment.js';
-export type { PaymentInput, PaymentRecord } from './domain/payment.js';
+export { PAYMENT_DECLINE_REASONS, paymentDeclineReasonSchema, paymentInputSchema, paymentRecordSchema } from './domain/payment.js';
+export type { PaymentDeclineReason, PaymentInput, PaymentRecord } from './domain/payment.js';
+export { MAX_PROVIDER_REF_BYTES, providerRefSchema } from './domain/json.js';
+export type { JsonValue } from './domain/json.js';
 export { locationSchema } from './domain/location.js';
 export type { Location } from './domain/location.js';
 export {
@@ -67,12 +71,28 @@ export type {
   StockMovement,
   StockSettingsInput,
 } from './domain/inventory.js';
-export { boxSchema, labelSchema, parcelSchema, rateSchema, shipmentLineSchema, shipmentSchema, shippingSpeedSchema } from './domain/shipment.js';
-export type { Box, Label, Parcel, ParcelInput, Rate, Shipment, ShipmentLine, ShippingSpeed } from './domain/shipment.js';
+export {
+  boxSchema,
+  labelSchema,
+  labelVoidSchema,
+  parcelSchema,
+  rateSchema,
+  shipmentLineSchema,
+  shipmentSchema,
+  shippingSpeedSchema,
+} from './domain/shipment.js';
+export type { Box, Label, LabelVoid, Parcel, ParcelInput, Rate, Shipment, ShipmentLine, ShippingSpeed } from './domain/shipment.js';
 export { returnReceiveInputSchema, returnRequestInputSchema, returnRequestSchema } from './domain/return.js';
 export type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from './domain/return.js';
-export { trackingEventSchema } from './domain/tracking.js';
-export type { TrackingEvent } from './domain/tracking.js';
+export {
+  deriveTrackingEventId,
+  INCIDENT_TRACKING_STATUSES,
+  TRACKING_INCIDENT_REASONS,
+  trackingEventInputSchema,
+  trackingEventSchema,
+  trackingIncidentReasonSchema,
+} from './domain/tracking.js';
+export type { TrackingEvent, TrackingEventInput, TrackingIncidentReason } from './domain/tracking.js';
 export { dimensionsSchema, lengthUnitSchema, toCentimetres, toGrams, weightSchema, weightUnitSchema } from './domain/units.js';
 export type { Dimensions, LengthUnit, Weight, WeightUnit } from './domain/units.js';
 export {
@@ -93,6 +113,7 @@ export type { DomainEvent, DomainEventMap, DomainEventType } from './domain/even
 
 // ---- ports: what adapters implement -------------------------------------------
 export type {
+  AdapterCallOptions,
   AddressValidation,
   CarrierAdapter,
   CarrierCapabilities,
@@ -101,6 +122,8 @@ export type {
   RateQuote,
   RateRequest,
   VoidRequest,
+  VoidResult,
+  VoidStatus,
   WebhookHeaders,
 } from './ports/carrier.js';
 export type { Clock } from './ports/clock.js';
@@ -189,12 +212,16 @@ export type { RateSelection, RateSelectionContext } from './shipping/rate-shop.j
 // ---- tracking and webhook signatures --------------------------------------------
 export {
   DEFAULT_SIGNATURE_TOLERANCE,
+  hmacSha256,
   readHeader,
   SIGNATURE_HEADER,
   signWebhook,
+  timingSafeEqual,
+  verifyHexHmacSignature,
   verifyWebhook,
   type SignedWebhookRequest,
   type SignWebhookInput,
+  type VerifyHexHmacInput,
   type VerifyWebhookInput,
   type WebhookSignatureFailure,
 } from './tracking/webhook-signature.js';

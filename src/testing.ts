@@ -5,7 +5,7 @@ export { FAKE_CLOCK_START, fakeClock } from './testing/fake-clock.js';
 export type { FakeClock } from './testing/fake-clock.js';
 export { makeTestOrder } from './testing/fixtures.js';
 export type { ConformanceOptions, ConformanceTestBody } from './testing/describe-options.js';
-export type { AdapterCheck } from './testing/adapter-checks.js';
+export { RETRYABLE_FAULTS, type AdapterCheck, type BackendFault } from './testing/adapter-checks.js';
 export { describeCarrierConformance, runCarrierCheck, type CarrierCheck, type CarrierConformanceOptions } from './testing/carrier-conformance.js';
 export { describePaymentConformance, runPaymentCheck, type PaymentCheck, type PaymentConformanceOptions } from './testing/payment-conformance.js';
 export {

@@ -78,7 +78,7 @@ export function manualPayment(options: ManualPaymentOptions = {}): ManualPayment
 
   return {
     id,
-    capabilities: { partialCapture: true, partialRefund: true, asynchronous: true, lookupByIdempotencyKey: true, webhooks: false },
+    capabilities: { partialCapture: true, multipleCaptures: true, partialRefund: true, asynchronous: true, lookupByIdempotencyKey: true, webhooks: false },
 
     async authorize(request) {
       const fingerprint = `${request.orderId}:${request.amount.amount}:${request.amount.currency}:${request.method}`;
@@ -147,7 +147,7 @@ export function manualPayment(options: ManualPaymentOptions = {}): ManualPayment
         });
       }
       p.status = 'failed';
-      p.failure = { code: 'not_paid', message: reason };
+      p.failure = { code: 'not_paid', message: reason, reason: 'other' };
       return current(paymentId);
     },
 

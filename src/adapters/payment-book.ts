@@ -26,7 +26,8 @@ export interface PaymentBook {
   get(paymentId: string): PaymentResult;
   /** A copy of the record found by id or authorization key, or `null`. */
   find(ref: { paymentId: string } | { idempotencyKey: string }): PaymentResult | null;
-  capture(paymentId: string, amount: number, key: string, at: string): PaymentResult;
+  /** Capture within the authorization; with `single`, the first capture closes it (the rest is released). */
+  capture(paymentId: string, amount: number, key: string, at: string, single?: boolean): PaymentResult;
   void(paymentId: string, key: string, at: string): PaymentResult;
   refund(paymentId: string, amount: number, key: string, at: string): PaymentResult;
   record(entry: PaymentLedgerEntry): void;
@@ -49,6 +50,7 @@ export function paymentBook(): PaymentBook {
   const byAuthorizeKey = new Map<string, string>();
   const replies = new Map<string, { fingerprint: string; result: PaymentResult }>();
   const entries: PaymentLedgerEntry[] = [];
+  const closed = new Set<string>();
 
   const book: PaymentBook = {
     once(operation, key, fingerprint, effect) {
@@ -82,14 +84,16 @@ export function paymentBook(): PaymentBook {
       const found = id === undefined ? undefined : payments.get(id);
       return found === undefined ? null : copy(found);
     },
-    capture(paymentId, amount, key, at) {
+    capture(paymentId, amount, key, at, single = false) {
       const p = book.get(paymentId);
       positive(amount, 'capture');
+      if (closed.has(paymentId)) refuse(p, 'capture', 'capture_closed');
       if (p.status !== 'authorized' && p.status !== 'captured') refuse(p, 'capture', 'not_capturable');
       if (amount > p.authorized - p.captured) refuse(p, 'capture', 'exceeds_authorized', amount);
       p.captured += amount;
       p.status = 'captured';
       p.failure = null;
+      if (single) closed.add(paymentId);
       book.record({ paymentId, operation: 'capture', amount, idempotencyKey: key, at });
       return p;
     },
@@ -135,6 +139,7 @@ function positive(amount: number, operation: string): void {
 function refuse(p: PaymentResult, operation: string, reason: string, requested?: number): never {
   const what: Record<string, string> = {
     not_capturable: `cannot capture a payment that is ${p.status}`,
+    capture_closed: 'the authorization was closed by its capture; the rest was released',
     exceeds_authorized: `capture of ${requested} exceeds the ${p.authorized - p.captured} still authorized`,
     already_captured: `cannot void a payment that is ${p.status}; refund it instead`,
     not_refundable: `cannot refund a payment that is ${p.status}`,

@@ -6,7 +6,7 @@ import { minorUnitDigits } from '../domain/money.js';
 import type { Label, Rate, ShippingSpeed } from '../domain/shipment.js';
 import type { TrackingEvent } from '../domain/tracking.js';
 import { toGrams } from '../domain/units.js';
-import type { AddressValidation, CarrierAdapter, CarrierMessage, LabelRequest, RateRequest } from '../ports/carrier.js';
+import type { AddressValidation, CarrierAdapter, CarrierMessage, LabelRequest, RateRequest, VoidResult } from '../ports/carrier.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import {
   DEFAULT_SIGNATURE_TOLERANCE,
@@ -16,7 +16,7 @@ import {
   signWebhook,
   verifyWebhook,
 } from '../tracking/webhook-signature.js';
-import { type SandboxCarrierOperation, type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
+import { type SandboxCarrierOperation, type SandboxFault, type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
 import {
   SANDBOX_PICKUP_DELAY_MS,
   type SandboxScan,
@@ -88,6 +88,23 @@ export interface SandboxCarrierOptions extends SandboxFaultOptions<SandboxCarrie
    * @defaultValue systemClock
    */
   clock?: Clock;
+  /**
+   * How voids settle: at once, or (`'async'`) `pending` until `voidSettleMs`
+   * later, then `voided` with a `cancelled` scan, as carriers that refund labels later do.
+   * @defaultValue 'instant'
+   */
+  voids?: 'instant' | 'async';
+  /**
+   * Milliseconds an async void stays pending.
+   * @defaultValue 3600000 (one hour)
+   */
+  voidSettleMs?: number;
+  /**
+   * Refuse a purchase whose rate lacks the `providerRef` the sandbox quoted with it,
+   * as EasyPost refuses a rate id it did not issue.
+   * @defaultValue false (a rate without `providerRef` is bought by its service)
+   */
+  requireProviderRef?: boolean;
 }
 
 /** The sandbox carrier: a full {@link CarrierAdapter} plus helpers that play the carrier's side. */
@@ -100,8 +117,12 @@ export interface SandboxCarrier extends CarrierAdapter {
   webhooksSince(since?: Date): Promise<SignedWebhookRequest[]>;
   /** The whole planned journey of a label, future scans included, normalized. */
   schedule(trackingNumber: string): TrackingEvent[];
-  /** Labels bought so far, oldest first. */
+  /** Labels bought so far, oldest first, on this carrier's backend (shared with {@link SandboxCarrier.open}). */
   labels(): Label[];
+  /** A second adapter instance on the same backend, as another process of the shop would have. */
+  open(): SandboxCarrier;
+  /** Make this instance's next call fail as a remote carrier would (see {@link SandboxFault}). */
+  injectFault(fault: Exclude<SandboxFault, null>): void;
 }
 
 const DEFAULT_SERVICES: Record<ShippingSpeed, number> = { economy: 6, standard: 4, express: 2, overnight: 1 };
@@ -114,8 +135,16 @@ const DAY = 86_400_000;
 
 interface StoredLabel {
   label: Label;
+  /** The service bought, for checks that the requested one was. */
+  service: string;
   journey: Parameters<typeof sandboxTimeline>[0];
   voidKeys: Set<string>;
+}
+
+// The carrier's side: what every instance opened on it shares.
+interface SandboxBackend {
+  byKey: Map<string, StoredLabel>;
+  byTracking: Map<string, StoredLabel>;
 }
 
 /**
@@ -135,6 +164,10 @@ interface StoredLabel {
  * ```
  */
 export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarrier {
+  return openSandboxCarrier(options, { byKey: new Map(), byTracking: new Map() });
+}
+
+function openSandboxCarrier(options: SandboxCarrierOptions, backend: SandboxBackend): SandboxCarrier {
   const id = options.id ?? 'sandbox';
   const secret = options.secret ?? 'whsec_sandbox';
   const clock = options.clock ?? systemClock;
@@ -144,8 +177,7 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
   const faults = sandboxFaults(options, (operation, reason, retryable) =>
     new CarrierError(`Sandbox ${operation} failed: ${reason}`, { carrierId: id, retryable, details: { operation, reason } }),
   );
-  const byKey = new Map<string, StoredLabel>();
-  const byTracking = new Map<string, StoredLabel>();
+  const { byKey, byTracking } = backend;
   const message = (code: string, text: string): CarrierMessage => ({ carrierId: id, code, message: text });
 
   function quote(request: RateRequest): { rates: Rate[]; messages: CarrierMessage[] } {
@@ -176,13 +208,15 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
       }
       const transitDays = days + ZONE_EXTRA_DAYS[zone];
       const units = ZONE_BASE[zone] * SPEED_FACTOR[speed] * request.parcels.length + ZONE_PER_KG[zone] * kilos;
+      const amount = { amount: Math.round(units * scale), currency: request.currency };
       rates.push({
         carrierId: id,
         service: `sandbox_${speed}`,
         speed,
-        amount: { amount: Math.round(units * scale), currency: request.currency },
+        amount,
         transitDays,
         estimatedDelivery: new Date(Date.parse(request.shipDate) + transitDays * DAY).toISOString(),
+        providerRef: { rateId: rateId(`sandbox_${speed}`, amount.amount, amount.currency), service: `sandbox_${speed}` },
       });
     }
     if (rates.length === 0 && messages.length === 0) {
@@ -197,6 +231,7 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
     if (request.rate.carrierId !== id) {
       throw new CarrierError(`Rate belongs to carrier "${request.rate.carrierId}"`, { carrierId: id, details: { reason: 'foreign_rate' } });
     }
+    checkProviderRef(request);
     let trackingNumber = `SBX${stableId(`${id}:${request.idempotencyKey}`, 12, '0123456789')}`;
     for (let n = 1; byTracking.has(trackingNumber); n++) {
       trackingNumber = `SBX${stableId(`${id}:${request.idempotencyKey}:${n}`, 12, '0123456789')}`;
@@ -204,6 +239,7 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
     const purchasedAt = clock.now();
     const scenario = typeof options.scenario === 'function' ? options.scenario(trackingNumber) : (options.scenario ?? 'delivered');
     const stored: StoredLabel = {
+      service: request.rate.service,
       label: {
         labelId: `lbl_${stableId(`${id}:${trackingNumber}`, 16)}`,
         trackingNumber,
@@ -226,6 +262,25 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
     byKey.set(request.idempotencyKey, stored);
     byTracking.set(trackingNumber, stored);
     return stored;
+  }
+
+  // The reference a quote carries; a purchase must present it unchanged.
+  function rateId(service: string, amount: number, currency: string): string {
+    return `rate_${stableId(`${id}:${service}:${amount}:${currency}`, 16)}`;
+  }
+
+  function checkProviderRef(request: LabelRequest): void {
+    const ref = request.rate.providerRef as { rateId?: unknown; service?: unknown } | undefined | null;
+    if (ref === undefined && !options.requireProviderRef) return;
+    const { service, amount } = request.rate;
+    const valid =
+      ref !== null && typeof ref === 'object' && ref.service === service && ref.rateId === rateId(service, amount.amount, amount.currency);
+    if (!valid) {
+      throw new CarrierError('The rate was not quoted by this carrier (providerRef missing or altered)', {
+        carrierId: id,
+        details: { reason: 'unknown_rate' },
+      });
+    }
   }
 
   async function signed(trackingNumber: string, scans: SandboxScan[], signedAt: Date): Promise<SignedWebhookRequest> {
@@ -270,18 +325,23 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
     async voidShipment(request) {
       const late = await faults.enter('voidShipment');
       const stored = byTracking.get(request.trackingNumber);
-      let voided = false;
+      let answer: VoidResult = { status: 'refused', message: 'No such label' };
       if (stored !== undefined && stored.label.labelId === request.labelId) {
         const now = clock.now();
-        if (stored.journey.voidedAt !== null) voided = true;
-        else if (now.getTime() - stored.journey.purchasedAt.getTime() < SANDBOX_PICKUP_DELAY_MS) {
-          stored.journey.voidedAt = now;
-          voided = true;
+        if (stored.journey.voidedAt === null) {
+          if (now.getTime() - stored.journey.purchasedAt.getTime() < SANDBOX_PICKUP_DELAY_MS) {
+            // An async void takes effect (and shows as a LABEL_VOIDED scan) once it settles.
+            const settle = options.voids === 'async' ? (options.voidSettleMs ?? 3_600_000) : 0;
+            stored.journey.voidedAt = new Date(now.getTime() + settle);
+          }
         }
-        if (voided) stored.voidKeys.add(request.idempotencyKey);
+        const voidedAt = stored.journey.voidedAt;
+        if (voidedAt === null) answer = { status: 'refused', message: 'The parcel has been picked up' };
+        else answer = voidedAt.getTime() <= now.getTime() ? { status: 'voided' } : { status: 'pending', message: 'Refund requested' };
+        if (answer.status !== 'refused') stored.voidKeys.add(request.idempotencyKey);
       }
       faults.exit('voidShipment', late);
-      return { voided };
+      return answer;
     },
 
     async track(trackingNumber) {
@@ -347,6 +407,12 @@ export function sandboxCarrier(options: SandboxCarrierOptions = {}): SandboxCarr
 
     labels() {
       return [...byKey.values()].map((s) => ({ ...s.label, cost: { ...s.label.cost } }));
+    },
+
+    open: () => openSandboxCarrier(options, backend),
+
+    injectFault(fault) {
+      faults.inject(fault);
     },
   };
 }

@@ -5,12 +5,15 @@
 export type SandboxCarrierOperation = 'getRates' | 'createShipment' | 'voidShipment' | 'track' | 'parseWebhook';
 
 /**
- * What goes wrong with one call: `timeout` and `error` fail retryably before
- * any effect, `rejected` fails for good, `late` performs the effect and then
- * times out (a retry under the same idempotency key must return the same
- * result), `null` lets the call through.
+ * What goes wrong with one call, as a remote provider would fail it:
+ * `timeout`, `error` (a 5xx), `rate_limited` (a 429) and `network` (the
+ * connection dropped) fail retryably before any effect; `rejected` (a 4xx)
+ * fails for good; `error_body` is a "200 OK" whose body is an error, refused
+ * as a non-retryable failure with `details.reason: 'error_body'`; `late`
+ * performs the effect and then times out (a retry under the same idempotency
+ * key must return the same result); `null` lets the call through.
  */
-export type SandboxFault = 'timeout' | 'error' | 'rejected' | 'late' | null;
+export type SandboxFault = 'timeout' | 'error' | 'rate_limited' | 'network' | 'rejected' | 'error_body' | 'late' | null;
 
 /** Fault-injection knobs of the sandbox adapters. */
 export interface SandboxFaultOptions<Operation extends string> {
@@ -32,7 +35,7 @@ export interface SandboxFaultOptions<Operation extends string> {
 }
 
 /** Why an injected fault failed a call. */
-export type SandboxFaultReason = 'timeout' | 'unavailable' | 'rejected';
+export type SandboxFaultReason = 'timeout' | 'unavailable' | 'rate_limited' | 'network' | 'rejected' | 'error_body';
 
 /** The gate every sandbox operation passes through. */
 export interface SandboxFaultGate<Operation extends string> {
@@ -40,6 +43,8 @@ export interface SandboxFaultGate<Operation extends string> {
   enter(operation: Operation): Promise<boolean>;
   /** After the effect: throw the lost-reply timeout of a late answer. */
   exit(operation: Operation, late: boolean): void;
+  /** Fail the next call (of any operation) with `fault`; queued faults apply in order. */
+  inject(fault: Exclude<SandboxFault, null>): void;
 }
 
 /**
@@ -58,7 +63,11 @@ export function sandboxFaults<Operation extends string>(
   toError: (operation: Operation, reason: SandboxFaultReason, retryable: boolean) => Error,
 ): SandboxFaultGate<Operation> {
   const attempts = new Map<Operation, number>();
+  const queued: Exclude<SandboxFault, null>[] = [];
   return {
+    inject(fault) {
+      queued.push(fault);
+    },
     async enter(operation) {
       const attempt = (attempts.get(operation) ?? 0) + 1;
       attempts.set(operation, attempt);
@@ -69,10 +78,13 @@ export function sandboxFaults<Operation extends string>(
       if (budget === 'always' || (typeof budget === 'number' && attempt <= budget)) {
         throw toError(operation, 'unavailable', true);
       }
-      const fault = options.fault?.(operation, attempt) ?? null;
+      const fault = queued.shift() ?? options.fault?.(operation, attempt) ?? null;
       if (fault === 'timeout') throw toError(operation, 'timeout', true);
       if (fault === 'error') throw toError(operation, 'unavailable', true);
+      if (fault === 'rate_limited') throw toError(operation, 'rate_limited', true);
+      if (fault === 'network') throw toError(operation, 'network', true);
       if (fault === 'rejected') throw toError(operation, 'rejected', false);
+      if (fault === 'error_body') throw toError(operation, 'error_body', false);
       return fault === 'late';
     },
     exit(operation, late) {

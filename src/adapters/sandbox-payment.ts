@@ -1,17 +1,29 @@
 // A simulated card processor: test tokens that approve, decline, ask for 3-D
 // Secure or time out, exact idempotency, and fault injection for retry tests.
 import { FulfillmentError } from '../domain/errors.js';
+import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/status.js';
 import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
+import { readHeader, SIGNATURE_HEADER, type SignedWebhookRequest, signWebhook, verifyWebhook } from '../tracking/webhook-signature.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type PaymentBook, type PaymentLedgerEntry, paymentBook } from './payment-book.js';
-import { type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
+import { type SandboxFault, type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
 import { stableId } from './stable-id.js';
 
 /** Operations of the sandbox payment adapter that faults can target. */
 export type SandboxPaymentOperation = 'authorize' | 'capture' | 'void' | 'refund' | 'retrieve';
 
 /** What a test payment method does when authorized. */
-export type SandboxCardBehaviour = 'approve' | 'decline' | 'insufficient_funds' | 'expired_card' | 'requires_action' | 'timeout';
+export type SandboxCardBehaviour =
+  | 'approve'
+  | 'decline'
+  | 'insufficient_funds'
+  | 'expired_card'
+  | 'incorrect_cvc'
+  | 'fraudulent'
+  | 'processing_error'
+  | 'do_not_honor'
+  | 'requires_action'
+  | 'timeout';
 
 /**
  * Test payment methods, as tokens or card numbers:
@@ -22,6 +34,10 @@ export type SandboxCardBehaviour = 'approve' | 'decline' | 'insufficient_funds' 
  * | decline (`card_declined`) | `tok_decline`, `4000000000000002` |
  * | insufficient funds (`insufficient_funds`) | `tok_insufficient_funds`, `4000000000009995` |
  * | expired card (`expired_card`) | `tok_expired`, `4000000000000069` |
+ * | incorrect CVC (`incorrect_cvc`) | `tok_incorrect_cvc`, `4000000000000127` |
+ * | suspected fraud (`fraudulent`) | `tok_fraudulent`, `4100000000000019` |
+ * | processing error (`processing_error`) | `tok_processing_error`, `4000000000000101` |
+ * | do not honor (`do_not_honor`) | `tok_do_not_honor` |
  * | requires action (3-D Secure) | `tok_3ds`, `4000000000003220` |
  * | time out (retryable `ADAPTER_ERROR`, nothing authorized) | `tok_timeout`, `4000000000000119` |
  *
@@ -42,6 +58,13 @@ export const SANDBOX_PAYMENT_METHODS: Readonly<Record<string, SandboxCardBehavio
   '4000000000009995': 'insufficient_funds',
   tok_expired: 'expired_card',
   '4000000000000069': 'expired_card',
+  tok_incorrect_cvc: 'incorrect_cvc',
+  '4000000000000127': 'incorrect_cvc',
+  tok_fraudulent: 'fraudulent',
+  '4100000000000019': 'fraudulent',
+  tok_processing_error: 'processing_error',
+  '4000000000000101': 'processing_error',
+  tok_do_not_honor: 'do_not_honor',
   tok_3ds: 'requires_action',
   '4000000000003220': 'requires_action',
   tok_timeout: 'timeout',
@@ -66,10 +89,21 @@ export interface SandboxPaymentOptions extends SandboxFaultOptions<SandboxPaymen
    */
   timeoutDelayMs?: number;
   /**
-   * Time source for ledger entries.
+   * Time source for ledger entries and webhook signatures.
    * @defaultValue systemClock
    */
   clock?: Clock;
+  /**
+   * Whether one authorization may be captured several times (`'multiple'`), or
+   * its first capture closes it and releases the rest (`'single'`, a standard Stripe PaymentIntent).
+   * @defaultValue 'multiple'
+   */
+  captures?: 'multiple' | 'single';
+  /**
+   * Secret that signs and verifies the sandbox's payment webhooks; webhooks are off without it.
+   * @defaultValue undefined
+   */
+  webhookSecret?: string;
 }
 
 /** The sandbox payment adapter plus inspection helpers for tests. */
@@ -80,16 +114,29 @@ export interface SandboxPayment extends PaymentAdapter {
   payments(): PaymentResult[];
   /** Every money movement applied, once per effect: proof of no double capture or refund. */
   ledger(): PaymentLedgerEntry[];
+  /** A second adapter instance on the same provider account, as another process of the shop would have. */
+  open(): SandboxPayment;
+  /** Make this instance's next call fail as a remote provider would (see {@link SandboxFault}). */
+  injectFault(fault: Exclude<SandboxFault, null>): void;
+  /**
+   * The signed webhook the provider would send now about `paymentId` (needs `webhookSecret`).
+   * The event id is derived from the payment's state, so the same state gives the same event.
+   */
+  webhookFor(paymentId: string, options?: { signedAt?: Date }): Promise<SignedWebhookRequest>;
 }
 
 // Looked up by the customer's payment method: a Map, so `constructor` or
 // `__proto__` is an unknown method rather than something on Object.prototype.
 const METHODS: ReadonlyMap<string, SandboxCardBehaviour> = new Map(Object.entries(SANDBOX_PAYMENT_METHODS));
 
-const FAILURES: ReadonlyMap<SandboxCardBehaviour, { code: string; message: string }> = new Map([
-  ['decline', { code: 'card_declined', message: 'The card was declined' }],
-  ['insufficient_funds', { code: 'insufficient_funds', message: 'The card has insufficient funds' }],
-  ['expired_card', { code: 'expired_card', message: 'The card has expired' }],
+const FAILURES: ReadonlyMap<SandboxCardBehaviour, NonNullable<PaymentResult['failure']>> = new Map([
+  ['decline', { code: 'card_declined', message: 'The card was declined', reason: 'card_declined' }],
+  ['insufficient_funds', { code: 'insufficient_funds', message: 'The card has insufficient funds', reason: 'insufficient_funds' }],
+  ['expired_card', { code: 'expired_card', message: 'The card has expired', reason: 'expired_card' }],
+  ['incorrect_cvc', { code: 'incorrect_cvc', message: "The card's security code is incorrect", reason: 'incorrect_cvc' }],
+  ['fraudulent', { code: 'fraudulent', message: 'The payment was declined as suspected fraud', reason: 'fraudulent' }],
+  ['processing_error', { code: 'processing_error', message: 'The card could not be processed', reason: 'processing_error' }],
+  ['do_not_honor', { code: 'do_not_honor', message: 'The issuer declined the card (do not honor)', reason: 'do_not_honor' }],
 ]);
 
 /**
@@ -106,9 +153,14 @@ const FAILURES: ReadonlyMap<SandboxCardBehaviour, { code: string; message: strin
  * ```
  */
 export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPayment {
+  return openSandboxPayment(options, paymentBook());
+}
+
+function openSandboxPayment(options: SandboxPaymentOptions, book: PaymentBook): SandboxPayment {
   const id = options.id ?? 'sandbox';
   const clock = options.clock ?? systemClock;
-  const book: PaymentBook = paymentBook();
+  const single = options.captures === 'single';
+  const secret = options.webhookSecret;
   const faults = sandboxFaults(options, (operation, reason, retryable) =>
     new FulfillmentError('ADAPTER_ERROR', `Sandbox payment ${operation} failed: ${reason}`, {
       retryable,
@@ -123,9 +175,16 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
     return options.unknownMethods === 'decline' ? 'invalid' : 'approve';
   }
 
-  return {
+  const adapter: SandboxPayment = {
     id,
-    capabilities: { partialCapture: true, partialRefund: true, asynchronous: true, lookupByIdempotencyKey: true, webhooks: false },
+    capabilities: {
+      partialCapture: true,
+      multipleCaptures: !single,
+      partialRefund: true,
+      asynchronous: true,
+      lookupByIdempotencyKey: true,
+      webhooks: secret !== undefined,
+    },
 
     async authorize(request) {
       const late = await faults.enter('authorize');
@@ -142,7 +201,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
         const paymentId = `pay_${stableId(`${id}:${request.idempotencyKey}`, 18)}`;
         const failure =
           behaviour === 'invalid'
-            ? { code: 'invalid_payment_method', message: `Unknown test payment method "${request.method}"` }
+            ? { code: 'invalid_payment_method', message: `Unknown test payment method "${request.method}"`, reason: 'other' as const }
             : (FAILURES.get(behaviour) ?? null);
         const approved = behaviour === 'approve';
         const payment: PaymentResult = {
@@ -166,7 +225,7 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
     async capture(request) {
       const late = await faults.enter('capture');
       const result = book.once('capture', request.idempotencyKey, `${request.paymentId}:${request.amount}`, () =>
-        book.capture(request.paymentId, request.amount, request.idempotencyKey, now()),
+        book.capture(request.paymentId, request.amount, request.idempotencyKey, now(), single),
       );
       faults.exit('capture', late);
       return result;
@@ -206,12 +265,69 @@ export function sandboxPayment(options: SandboxPaymentOptions = {}): SandboxPaym
         book.record({ paymentId, operation: 'authorize', amount: p.authorized, idempotencyKey: `action:${paymentId}`, at: now() });
       } else {
         p.status = 'failed';
-        p.failure = { code: 'authentication_failed', message: 'The customer did not complete 3-D Secure' };
+        p.failure = { code: 'authentication_failed', message: 'The customer did not complete 3-D Secure', reason: 'authentication_required' };
       }
       return book.find({ paymentId }) as PaymentResult;
     },
 
     payments: () => book.payments(),
     ledger: () => book.ledger(),
+    open: () => openSandboxPayment(options, book),
+
+    injectFault(fault) {
+      faults.inject(fault);
+    },
+
+    async webhookFor(paymentId, webhookOptions = {}) {
+      if (secret === undefined) throw webhooksOff();
+      const p = book.get(paymentId);
+      const rawBody = JSON.stringify({
+        id: `evt_${stableId(`${id}:${paymentId}:${p.status}:${p.captured}:${p.refunded}`, 18)}`,
+        type: `payment.${p.status}`,
+        payment: paymentId,
+        status: p.status,
+        created: Math.floor(clock.now().getTime() / 1000),
+      });
+      const signature = await signWebhook({ secret, payload: rawBody, timestamp: webhookOptions.signedAt ?? clock.now() });
+      return { headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature }, rawBody };
+    },
   };
+  if (secret !== undefined) {
+    adapter.parseWebhook = async (rawBody, headers) => {
+      await verifyWebhook({ secret, payload: rawBody, header: readHeader(headers, SIGNATURE_HEADER), now: clock.now() });
+      const body = parseWebhookBody(typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody));
+      if (body === null) {
+        throw new FulfillmentError('ADAPTER_ERROR', 'Sandbox payment webhook body is not a payment event', {
+          details: { provider: id, operation: 'parseWebhook', reason: 'malformed_body' },
+        });
+      }
+      return {
+        eventId: body.id,
+        paymentId: body.payment,
+        type: body.type,
+        ...(isPaymentStatus(body.status) ? { status: body.status } : {}),
+        occurredAt: new Date(body.created * 1000).toISOString(),
+      };
+    };
+  }
+  return adapter;
+}
+
+function webhooksOff(): FulfillmentError {
+  return new FulfillmentError('CONFIGURATION_ERROR', 'Sandbox payment webhooks need the webhookSecret option', {
+    details: { option: 'webhookSecret' },
+  });
+}
+
+const isPaymentStatus = (value: unknown): value is PaymentStatus => (PAYMENT_STATUSES as readonly unknown[]).includes(value);
+
+function parseWebhookBody(text: string): { id: string; type: string; payment: string; status: unknown; created: number } | null {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const { id, type, payment, created } = body;
+    if (typeof id !== 'string' || typeof type !== 'string' || typeof payment !== 'string' || !Number.isInteger(created)) return null;
+    return { id, type, payment, status: body.status, created: created as number };
+  } catch {
+    return null;
+  }
 }

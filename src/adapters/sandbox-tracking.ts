@@ -102,5 +102,6 @@ export function toTrackingEvent(carrierId: string, trackingNumber: string, scan:
     carrierStatus: scan.code,
     description: scan.description,
     location: scan.location,
+    ...(scan.code === 'DELIVERY_ATTEMPTED' || scan.code === 'RETURNED_TO_SENDER' ? { reason: 'recipient_unavailable' as const } : {}),
   };
 }

@@ -241,13 +241,13 @@ export function tableRateCarrier(options: TableRateCarrierOptions): TableRateCar
 
     async voidShipment(request) {
       const entry = byTracking.get(request.trackingNumber);
-      if (entry === undefined || entry.label.labelId !== request.labelId) return { voided: false };
-      if (entry.voided) return { voided: true };
+      if (entry === undefined || entry.label.labelId !== request.labelId) return { status: 'refused', message: 'No such label' };
+      if (entry.voided) return { status: 'voided' };
       // Once the courier has scanned the parcel the label is in use.
-      if (entry.events.some((e) => e.status !== 'pending')) return { voided: false };
+      if (entry.events.some((e) => e.status !== 'pending')) return { status: 'refused', message: 'The parcel has been scanned' };
       entry.voided = true;
       append(entry, { status: 'cancelled', description: 'Label voided' });
-      return { voided: true };
+      return { status: 'voided' };
     },
 
     async track(trackingNumber) {

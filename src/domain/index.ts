@@ -1,10 +1,12 @@
 // The domain model: zod schemas, inferred types and the error type.
 export * from './adapter-results.js';
 export * from './address.js';
+export * from './customs.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './intent.js';
 export * from './inventory.js';
+export * from './json.js';
 export * from './limits.js';
 export * from './location.js';
 export * from './money.js';

@@ -4,6 +4,27 @@ import { moneySchema } from './money.js';
 import { paymentStatusSchema } from './status.js';
 
 /**
+ * Why a provider declined a payment, in `PaymentResult.failure.reason`.
+ * Adapters map their provider's decline codes onto these (Stripe's
+ * `decline_code`, for one) and keep the raw code in `failure.code`.
+ */
+export const PAYMENT_DECLINE_REASONS = [
+  'card_declined',
+  'insufficient_funds',
+  'expired_card',
+  'incorrect_cvc',
+  'processing_error',
+  'fraudulent',
+  'authentication_required',
+  'do_not_honor',
+  'other',
+] as const;
+/** Why a provider declined a payment. */
+export const paymentDeclineReasonSchema = z.enum(PAYMENT_DECLINE_REASONS);
+/** Why a provider declined a payment. */
+export type PaymentDeclineReason = z.infer<typeof paymentDeclineReasonSchema>;
+
+/**
  * Payment details supplied with an order.
  *
  * @example
@@ -42,7 +63,8 @@ export const paymentRecordSchema = z.object({
   refunded: z.number().int().nonnegative(),
   /** Authorization attempts so far; each uses a fresh idempotency key. */
   attempts: z.number().int().nonnegative(),
-  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The last decline or fault; `reason` is the normalized decline reason when the provider gave one. */
+  lastError: z.object({ code: z.string(), message: z.string(), reason: paymentDeclineReasonSchema.optional() }).nullable(),
 });
 /** The order's payment. */
 export type PaymentRecord = z.infer<typeof paymentRecordSchema>;

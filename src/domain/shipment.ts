@@ -1,5 +1,6 @@
 // Shipments, parcels, boxes, rates and labels: what leaves a location.
 import { z } from 'zod';
+import { providerRefSchema } from './json.js';
 import { MAX_STOCK_UNITS } from './limits.js';
 import { moneySchema } from './money.js';
 import { shipmentStatusSchema, trackingStatusSchema } from './status.js';
@@ -92,6 +93,12 @@ export const rateSchema = z.object({
   transitDays: z.number().int().nonnegative().max(365).nullable(),
   /** Estimated delivery (ISO date or instant), when the carrier says. */
   estimatedDelivery: instant.nullable(),
+  /**
+   * The carrier's own references for buying this rate (EasyPost: `{ shipmentId, rateId }`):
+   * plain JSON, at most 2 KB serialized. Opaque to the engine, which stores it with the
+   * chosen rate and hands the same rate back in `LabelRequest.rate`.
+   */
+  providerRef: providerRefSchema.optional(),
 });
 /** A carrier's price for one service. */
 export type Rate = z.infer<typeof rateSchema>;
@@ -116,6 +123,29 @@ export const labelSchema = z.object({
 });
 /** A purchased label. */
 export type Label = z.infer<typeof labelSchema>;
+
+/**
+ * Where the void of a cancelled shipment's label stands. A `pending` void is
+ * asked about again, under the same `key`, by `ff.sweep()` and `tracking.poll()`
+ * (or settled by a `cancelled` scan) until the carrier says `voided` or `refused`.
+ *
+ * @example
+ * ```ts
+ * const pending = order.shipments.filter((s) => s.labelVoid?.status === 'pending');
+ * ```
+ */
+export const labelVoidSchema = z.object({
+  status: z.enum(['voided', 'pending', 'refused']),
+  /** Idempotency key of the void request; asking again uses the same one. */
+  key: z.string(),
+  requestedAt: z.string(),
+  /** When the carrier's final answer was recorded; `null` while pending. */
+  settledAt: z.string().nullable(),
+  /** The carrier's explanation, when it gave one. */
+  message: z.string().max(1000).optional(),
+});
+/** Where the void of a cancelled shipment's label stands. */
+export type LabelVoid = z.infer<typeof labelVoidSchema>;
 
 /**
  * Units of one order line in a shipment; `picked` is set by `confirmPick`.
@@ -153,6 +183,8 @@ export const shipmentSchema = z.object({
   parcels: z.array(parcelSchema),
   rate: rateSchema.nullable(),
   label: labelSchema.nullable(),
+  /** The void of the label after a cancellation, when one was asked for (absent on older records). */
+  labelVoid: labelVoidSchema.nullable().optional(),
   trackingStatus: trackingStatusSchema.nullable(),
   /** Newest-last tracking events applied so far (duplicates dropped). */
   trackingEvents: z.array(trackingEventSchema),

@@ -3,11 +3,18 @@
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { RetryPolicy } from './config.js';
 
+/** What every attempt hands the adapter: a signal that aborts when the attempt's time is up. */
+export interface AttemptOptions {
+  signal: AbortSignal;
+}
+
 /**
- * Run `operation` with a timeout, retrying retryable failures. Errors that
- * are not `FulfillmentError`s become `ADAPTER_ERROR` with the original as `cause`.
+ * Run `operation` with a timeout, retrying retryable failures. Each attempt
+ * gets its own `signal`, aborted when `policy.timeoutMs` expires, for the
+ * adapter to pass to its HTTP client. Errors that are not `FulfillmentError`s
+ * become `ADAPTER_ERROR` with the original as `cause`.
  */
-export async function callAdapter<T>(label: string, policy: RetryPolicy, operation: () => Promise<T>): Promise<T> {
+export async function callAdapter<T>(label: string, policy: RetryPolicy, operation: (options: AttemptOptions) => Promise<T>): Promise<T> {
   let attempt = 0;
   for (;;) {
     try {
@@ -44,22 +51,22 @@ function asFulfillmentError(label: string, err: unknown): FulfillmentError {
   return new FulfillmentError('ADAPTER_ERROR', `${label} failed: ${message}`, { cause: err, retryable: false });
 }
 
-async function withTimeout<T>(label: string, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
+async function withTimeout<T>(label: string, timeoutMs: number, operation: (options: AttemptOptions) => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const controller = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new FulfillmentError('ADAPTER_ERROR', `${label} timed out after ${timeoutMs} ms`, {
-            retryable: true,
-            details: { timeoutMs, operation: label },
-          }),
-        ),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      const error = new FulfillmentError('ADAPTER_ERROR', `${label} timed out after ${timeoutMs} ms`, {
+        retryable: true,
+        details: { timeoutMs, operation: label },
+      });
+      reject(error);
+      // The engine has stopped waiting: the adapter's own request stops too.
+      controller.abort(error);
+    }, timeoutMs);
   });
   try {
-    return await Promise.race([operation(), timeout]);
+    return await Promise.race([operation({ signal: controller.signal }), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -15,8 +15,9 @@ import type { EngineContext } from './context.js';
 import { registerIntentHandler } from './intent-registry.js';
 import type { EffectOutcomes } from './effects.js';
 import { type Decision, act, isIdle } from './intents.js';
+import { recordLabelVoid } from './label-voids.js';
 import { shipmentValue } from './labels.js';
-import { recordCaptureOf, recordRefundOf, recordVoidOf, refundable } from './money.js';
+import { recordCaptureOf, recordRefundOf, recordVoidOf, refundable, stillCapturable } from './money.js';
 import { notify } from './notifications.js';
 import { orderIdSchema } from './order-commands.js';
 import { hasShipped } from './order-index.js';
@@ -112,7 +113,7 @@ function decideCancel(
     if (action === 'cancelUnshipped' && paymentId && order.payment.captured > 0) {
       // Funds still authorized but never captured already cover cancelled units
       // (capture on ship); only a charge beyond that goes back to the customer.
-      const uncaptured = Math.max(0, order.payment.authorized - order.payment.captured);
+      const uncaptured = stillCapturable(ctx, order);
       const amount = Math.min(refundable(order), cancelledValue - uncaptured);
       if (amount > 0) effects.push({ kind: 'refund', paymentId, amount, key: `${order.id}:refund:cancel-remaining:${order.version}`, reason });
     }
@@ -167,6 +168,7 @@ const cancelHandler = registerIntentHandler('cancel', {
     }
     let refunded = 0;
     for (const [i, effect] of intent.effects.entries()) {
+      if (effect.kind === 'voidLabel') recordLabelVoid(ctx, next, effect.shipmentId, effect.key, outcomes[i] as EffectOutcomes['voidLabel'] | undefined);
       if (effect.kind === 'voidPayment') events.push(...recordVoidOf(ctx, next, effect.paymentId));
       if (effect.kind === 'refund') {
         refunded += effect.amount;

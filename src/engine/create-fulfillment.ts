@@ -9,7 +9,7 @@ import type { Order, OrderInput } from '../domain/order.js';
 import type { PaymentInput } from '../domain/payment.js';
 import type { ReturnReceiveInput, ReturnRequest, ReturnRequestInput } from '../domain/return.js';
 import type { Box, Shipment } from '../domain/shipment.js';
-import type { TrackingEvent } from '../domain/tracking.js';
+import type { TrackingEventInput } from '../domain/tracking.js';
 import { defaultBoxes } from '../packing/default-boxes.js';
 import type { PickList } from '../picking/pick-list.js';
 import { systemClock } from '../ports/clock.js';
@@ -127,7 +127,7 @@ export interface Fulfillment {
     /** Verify a carrier webhook over its raw body and apply its events. */
     handleWebhook(carrierId: string, request: WebhookRequest): Promise<TrackingBatchResult>;
     /** Apply one normalized tracking event. */
-    record(event: TrackingEvent): Promise<TrackingResult>;
+    record(event: TrackingEventInput): Promise<TrackingResult>;
     /** Poll carriers without webhooks for every parcel on the road. */
     poll(options?: { limit?: number }): Promise<TrackingBatchResult>;
   };
@@ -287,7 +287,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
         const paymentId = order.payment.paymentId;
         if (!paymentId || (order.status !== 'pending_payment' && order.status !== 'payment_failed')) return order;
         const payments = requirePayments(ctx);
-        const result = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId }));
+        const result = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId }, o));
         if (result && (result.status === 'authorized' || result.status === 'captured')) return recordAuthorized(ctx, order, result);
         return order;
       },

@@ -16,8 +16,8 @@ type Of<K extends EffectKind> = Extract<Effect, { kind: K }>;
 /** What each effect reports back, by kind. */
 export interface EffectOutcomes {
   purchaseLabel: { rate: Rate; label: Label };
-  voidLabel: { voided: true };
-  voidUnsettledLabel: { label: Label | null };
+  voidLabel: { status: 'voided' | 'pending'; message?: string };
+  voidUnsettledLabel: { label: Label | null; status?: 'voided' | 'pending' };
   /** The provider's totals after the money went back. */
   returnMoney: { captured: number; refunded: number; voided: boolean };
   undoCapture: { captured: number; refunded: number };
@@ -71,8 +71,10 @@ const executors: { [K in EffectKind]: Executor<K> } = {
   },
 
   async voidLabel(ctx, _order, effect) {
-    if (!(await voidLabel(ctx, effect.carrierId, effect.label, effect.key))) throw voidRefused(effect.shipmentId, effect.label.trackingNumber);
-    return { voided: true };
+    const answer = await voidLabel(ctx, effect.carrierId, effect.label, effect.key);
+    if (answer.status === 'refused') throw voidRefused(effect.shipmentId, effect.label.trackingNumber);
+    // A pending void lets the cancellation go on: the label goes unused, and the sweep settles its refund.
+    return answer.message === undefined ? { status: answer.status } : { status: answer.status, message: answer.message };
   },
 
   async voidUnsettledLabel(ctx, order, effect) {
@@ -86,15 +88,16 @@ const executors: { [K in EffectKind]: Executor<K> } = {
         if (isFulfillmentError(err) && !err.retryable) continue;
         throw err;
       }
-      if (!(await voidLabel(ctx, rate.carrierId, label, `${shipment.id}:void`))) throw voidRefused(shipment.id, label.trackingNumber);
-      return { label };
+      const answer = await voidLabel(ctx, rate.carrierId, label, `${shipment.id}:void`);
+      if (answer.status === 'refused') throw voidRefused(shipment.id, label.trackingNumber);
+      return { label, status: answer.status };
     }
     return { label: null };
   },
 
   async returnMoney(ctx, _order, effect) {
     const payments = requirePayments(ctx);
-    const held = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: effect.paymentId }));
+    const held = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: effect.paymentId }, o));
     if (!held) return { captured: 0, refunded: 0, voided: false };
     const open = held.captured - held.refunded;
     let refunded = 0;
@@ -104,7 +107,7 @@ const executors: { [K in EffectKind]: Executor<K> } = {
     }
     let voided = false;
     if (held.captured === 0 && (held.status === 'authorized' || held.status === 'requires_action')) {
-      await callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: effect.paymentId, idempotencyKey: `${effect.key}:void` }));
+      await callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: effect.paymentId, idempotencyKey: `${effect.key}:void` }, o));
       voided = true;
     }
     // Totals at the provider: what the order must record after an unanswered capture.
@@ -113,7 +116,7 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async undoCapture(ctx, order, effect) {
     const payments = requirePayments(ctx);
-    const held = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: effect.paymentId }));
+    const held = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: effect.paymentId }, o));
     if (!held || held.captured <= effect.recorded) return { captured: 0, refunded: 0 };
     await executors.refund(ctx, order, { kind: 'refund', paymentId: effect.paymentId, amount: effect.amount, key: effect.key, reason: effect.reason });
     return { captured: effect.amount, refunded: effect.amount };
@@ -126,8 +129,8 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async capture(ctx, order, effect) {
     const payments = requirePayments(ctx);
-    const result = await callAdapter('payment.capture', ctx.policy.retry, () =>
-      payments.capture({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key }),
+    const result = await callAdapter('payment.capture', ctx.policy.retry, (o) =>
+      payments.capture({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key }, o),
     );
     if (result.status === 'failed') {
       throw new FulfillmentError('PAYMENT_FAILED', `Capture refused: ${result.failure?.message ?? 'unknown reason'}`, {
@@ -139,13 +142,13 @@ const executors: { [K in EffectKind]: Executor<K> } = {
 
   async voidPayment(ctx, _order, effect) {
     const payments = requirePayments(ctx);
-    return callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: effect.paymentId, idempotencyKey: effect.key }));
+    return callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: effect.paymentId, idempotencyKey: effect.key }, o));
   },
 
   async refund(ctx, order, effect) {
     const payments = requirePayments(ctx);
-    const result = await callAdapter('payment.refund', ctx.policy.retry, () =>
-      payments.refund({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key, reason: effect.reason }),
+    const result = await callAdapter('payment.refund', ctx.policy.retry, (o) =>
+      payments.refund({ paymentId: effect.paymentId, amount: effect.amount, idempotencyKey: effect.key, reason: effect.reason }, o),
     );
     if (result.status === 'failed') {
       throw new FulfillmentError('PAYMENT_FAILED', `Refund refused: ${result.failure?.message ?? 'unknown reason'}`, {

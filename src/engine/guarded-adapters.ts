@@ -2,7 +2,7 @@
 // checked against its schema first, so a malformed answer is that adapter's
 // failure (CARRIER_ERROR / ADAPTER_ERROR) and never reaches storage.
 import { z } from 'zod';
-import { paymentResultSchema, rateQuoteResultSchema, voidResultSchema } from '../domain/adapter-results.js';
+import { paymentResultSchema, paymentWebhookEventSchema, rateQuoteResultSchema, voidResultSchema } from '../domain/adapter-results.js';
 import { CarrierError, FulfillmentError, type ValidationIssue, toValidationIssues } from '../domain/errors.js';
 import { findUnstorableText } from '../domain/limits.js';
 import { type Rate, labelSchema, rateSchema } from '../domain/shipment.js';
@@ -11,7 +11,7 @@ import type { CarrierAdapter } from '../ports/carrier.js';
 import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
 
 // Adapters may add fields of their own; only the schema's fields go on.
-const eventsSchema = z.array(z.object(trackingEventSchema.shape)).max(1000);
+const eventsSchema = z.array(trackingEventSchema).max(1000);
 
 type Fail = (operation: string, issues: ValidationIssue[]) => Error;
 
@@ -43,8 +43,8 @@ export function guardCarrier(carrier: CarrierAdapter): CarrierAdapter {
     get capabilities() {
       return carrier.capabilities;
     },
-    async getRates(request) {
-      const { rates, messages } = check(rateQuoteResultSchema, await carrier.getRates(request), 'getRates', fail, 'rates');
+    async getRates(request, options) {
+      const { rates, messages } = check(rateQuoteResultSchema, await carrier.getRates(request, options), 'getRates', fail, 'rates');
       const valid: Rate[] = [];
       rates.forEach((raw, i) => {
         const rate = rateSchema.safeParse(raw);
@@ -58,14 +58,14 @@ export function guardCarrier(carrier: CarrierAdapter): CarrierAdapter {
       });
       return { rates: valid, messages };
     },
-    createShipment: async (request) => check(labelSchema, await carrier.createShipment(request), 'createShipment', fail),
-    voidShipment: async (request) => check(voidResultSchema, await carrier.voidShipment(request), 'voidShipment', fail),
-    track: async (trackingNumber) => events('track', await carrier.track(trackingNumber), trackingNumber),
+    createShipment: async (request, options) => check(labelSchema, await carrier.createShipment(request, options), 'createShipment', fail),
+    voidShipment: async (request, options) => check(voidResultSchema, await carrier.voidShipment(request, options), 'voidShipment', fail),
+    track: async (trackingNumber, options) => events('track', await carrier.track(trackingNumber, options), trackingNumber),
   };
   // Not called by the engine: passed through as the adapter wrote it.
   if (carrier.validateAddress) guarded.validateAddress = carrier.validateAddress.bind(carrier);
   const parse = carrier.parseWebhook?.bind(carrier);
-  if (parse) guarded.parseWebhook = async (rawBody, headers) => events('parseWebhook', await parse(rawBody, headers));
+  if (parse) guarded.parseWebhook = async (rawBody, headers, options) => events('parseWebhook', await parse(rawBody, headers, options));
   return guarded;
 }
 
@@ -95,17 +95,17 @@ export function guardPayments(payments: PaymentAdapter): PaymentAdapter {
     get capabilities() {
       return payments.capabilities;
     },
-    authorize: async (request) => result('authorize', await payments.authorize(request), { amount: request.amount }),
-    capture: async (request) => result('capture', await payments.capture(request), { paymentId: request.paymentId }),
-    void: async (request) => result('void', await payments.void(request), request),
-    refund: async (request) => result('refund', await payments.refund(request), { paymentId: request.paymentId }),
-    async retrieve(ref) {
-      const found = await payments.retrieve(ref);
+    authorize: async (request, options) => result('authorize', await payments.authorize(request, options), { amount: request.amount }),
+    capture: async (request, options) => result('capture', await payments.capture(request, options), { paymentId: request.paymentId }),
+    void: async (request, options) => result('void', await payments.void(request, options), request),
+    refund: async (request, options) => result('refund', await payments.refund(request, options), { paymentId: request.paymentId }),
+    async retrieve(ref, options) {
+      const found = await payments.retrieve(ref, options);
       return found === null ? null : result('retrieve', found, 'paymentId' in ref ? ref : {});
     },
   };
-  // Not called by the engine: passed through as the adapter wrote it.
-  if (payments.parseWebhook) guarded.parseWebhook = payments.parseWebhook.bind(payments);
+  const parse = payments.parseWebhook?.bind(payments);
+  if (parse) guarded.parseWebhook = async (rawBody, headers, options) => check(paymentWebhookEventSchema, await parse(rawBody, headers, options), 'parseWebhook', fail);
   return guarded;
 }
 

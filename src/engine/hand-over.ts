@@ -12,7 +12,7 @@ import type { EngineContext } from './context.js';
 import { registerIntentHandler } from './intent-registry.js';
 import type { Decision } from './intents.js';
 import { shipmentValue } from './labels.js';
-import { recordCaptureOf } from './money.js';
+import { recordCaptureOf, recordRefundOf } from './money.js';
 import { notify } from './notifications.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
 import { applyScan } from './shipment-tracking.js';
@@ -45,10 +45,25 @@ export function handOverEffects(ctx: EngineContext, order: Order, shipment: Ship
   const onPlaceMissed = ctx.policy.capture === 'on_place' && payment.captured === 0;
   if ((ctx.policy.capture === 'on_ship' || onPlaceMissed) && payment.paymentId && (payment.status === 'authorized' || payment.status === 'captured')) {
     const open = payment.authorized - payment.captured;
-    const partial = (ctx.payments?.capabilities.partialCapture ?? false) && !onPlaceMissed;
+    const caps = ctx.payments?.capabilities;
+    const partialCapture = caps?.partialCapture ?? false;
     const due = shipmentValue(order, shipment) + (payment.captured === 0 ? order.totals.shipping.amount : 0);
-    const amount = partial ? Math.min(open, due) : payment.captured === 0 ? open : 0;
+    // What the whole order still owes: units cancelled (by request or short pick) are never charged.
+    const cancelledValue = order.lines.reduce((n, l) => n + l.unitPrice.amount * l.cancelled, 0);
+    const outstanding = Math.max(0, payment.amount.amount - cancelledValue - payment.captured);
+    let amount: number;
+    // Per-shipment captures need a provider that captures several times.
+    if (partialCapture && (caps?.multipleCaptures ?? false) && !onPlaceMissed) amount = Math.min(open, due);
+    // A single-capture provider is charged once, at the first hand-over, for everything still due;
+    // what is cancelled or short-picked later is refunded.
+    else if (payment.captured > 0) amount = 0;
+    else if (partialCapture) amount = Math.min(open, outstanding);
+    // Without partial capture only the whole authorization can be taken: the excess goes straight back.
+    else amount = open;
     if (amount > 0) effects.push({ kind: 'capture', paymentId: payment.paymentId, amount, key: `${order.id}:capture:${shipment.id}` });
+    if (amount > outstanding && !partialCapture) {
+      effects.push({ kind: 'refund', paymentId: payment.paymentId, amount: amount - outstanding, key: `${order.id}:refund:excess:${shipment.id}`, reason: 'units cancelled before capture' });
+    }
   }
   if (order.reservationId) {
     effects.push({
@@ -89,7 +104,10 @@ export const handOverHandler = registerIntentHandler('handOver', {
     }
     const label = s.label as Label;
     const events: DomainEvent[] = [ctx.event('shipment.shipped', order.id, { shipmentId: s.id, trackingNumber: label.trackingNumber, trackingUrl: label.trackingUrl })];
-    for (const effect of intent.effects) if (effect.kind === 'capture') events.push(...recordCaptureOf(ctx, order, effect.amount));
+    for (const effect of intent.effects) {
+      if (effect.kind === 'capture') events.push(...recordCaptureOf(ctx, order, effect.amount));
+      if (effect.kind === 'refund') events.push(...recordRefundOf(ctx, order, effect.amount));
+    }
     const outbox: OutboxMessageInput[] = notify(ctx, order, 'shipment.shipped', s.id, {
       shipmentId: s.id,
       carrier: s.rate?.carrierId ?? null,

@@ -5,6 +5,8 @@ import type { Order } from '../domain/order.js';
 import type { Label, Rate, Shipment } from '../domain/shipment.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
+import { customsDeclarationFor } from './customs-declaration.js';
+import type { VoidResult } from '../ports/carrier.js';
 
 /** Key under which a shipment's label for `rate` is bought. */
 export const labelKey = (shipmentId: string, rate: Rate): string => `${shipmentId}:label:${rate.carrierId}:${rate.service}`;
@@ -20,8 +22,9 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
     throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${rate.carrierId} or location ${shipment.locationId} is not configured`);
   }
   let calls = 0;
+  const customs = customsDeclarationFor(order, shipment, location, ctx.policy.customs);
   try {
-    return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, () => {
+    return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, (o) => {
       calls++;
       return carrier.createShipment({
         shipmentId: shipment.id,
@@ -31,7 +34,8 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
         parcels: shipment.parcels,
         idempotencyKey: labelKey(shipment.id, rate),
         reference: order.reference ?? order.id,
-      });
+        ...(customs === undefined ? {} : { customs }),
+      }, o);
     });
   } catch (err) {
     // After an unanswered attempt, a refusal does not prove that no label was bought.
@@ -42,14 +46,18 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
   }
 }
 
-/** Void a bought label. Returns the carrier's answer: `false` when it refused (scanned, manifested). */
-export async function voidLabel(ctx: EngineContext, carrierId: string, label: Label, key: string): Promise<boolean> {
+/**
+ * Void a bought label. Returns the carrier's answer: `refused` when it is too
+ * late (scanned, manifested), `pending` when the carrier decides later (asking
+ * again under the same key reports the current state).
+ */
+export async function voidLabel(ctx: EngineContext, carrierId: string, label: Label, key: string): Promise<VoidResult> {
   const carrier = ctx.carriers.get(carrierId);
   if (!carrier) throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${carrierId} is not configured`);
-  const result = await callAdapter(`${carrierId}.voidShipment`, ctx.policy.retry, () =>
-    carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: key }),
+  const result = await callAdapter(`${carrierId}.voidShipment`, ctx.policy.retry, (o) =>
+    carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: key }, o),
   );
-  return result.voided;
+  return result;
 }
 
 /** Value of a shipment's lines in minor units. */

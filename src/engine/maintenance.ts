@@ -8,6 +8,7 @@ import { act, resumeIntent } from './intents.js';
 import { HANDOVER_DUE_TAG, INTENT_TAG } from './order-index.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
+import { settlePendingVoids } from './label-voids.js';
 import { authorizeKey, lookupByKey, recordAuthorized } from './payment-flow.js';
 
 /** What a sweep did. */
@@ -24,13 +25,15 @@ export interface SweepResult {
   resumed: number;
   /** Hand-overs completed for parcels the carrier scanned first. */
   handedOver: number;
+  /** Label voids the carrier had left pending and has now decided (voided or refused). */
+  voidsSettled: number;
 }
 
 const UNPAID: ReadonlySet<string> = new Set(['pending_payment', 'payment_failed']);
 
 /** Expire lapsed reservations and settle stale unpaid orders. Safe to run from several processes. */
 export async function sweep(ctx: EngineContext): Promise<SweepResult> {
-  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0, voided: 0, resumed: 0, handedOver: 0 };
+  const result: SweepResult = { expired: 0, cancelled: 0, recovered: 0, voided: 0, resumed: 0, handedOver: 0, voidsSettled: 0 };
   const now = ctx.clock.now();
   await resumeIntents(ctx, now, result);
   const expired = await ctx.storage.expireReservations({ now: now.toISOString(), limit: 1000 });
@@ -63,6 +66,7 @@ export async function sweep(ctx: EngineContext): Promise<SweepResult> {
     }
   }
   await completeHandOvers(ctx, result);
+  result.voidsSettled = (await settlePendingVoids(ctx)).settled;
   return result;
 }
 
@@ -108,9 +112,9 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
     const paymentId = order.payment.paymentId;
     const key = authorizeKey(order.id, order.payment.attempts);
     const found = paymentId
-      ? await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId }))
+      ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId }, o))
       : payments.capabilities.lookupByIdempotencyKey
-        ? await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ idempotencyKey: key }))
+        ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ idempotencyKey: key }, o))
         : null;
     if (found && (found.status === 'authorized' || found.status === 'captured') && order.status !== 'on_hold') {
       if (!expired) {
@@ -132,7 +136,7 @@ async function voidOrphanAuthorization(ctx: EngineContext, orderId: string): Pro
   if (!payments) return false;
   const found = await lookupByKey(ctx, payments, authorizeKey(orderId, 1));
   if (!found || (found.status !== 'authorized' && found.status !== 'requires_action')) return false;
-  await callAdapter('payment.void', ctx.policy.retry, () => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }));
+  await callAdapter('payment.void', ctx.policy.retry, (o) => payments.void({ paymentId: found.paymentId, idempotencyKey: `${orderId}:void` }, o));
   return true;
 }
 

@@ -29,3 +29,15 @@ export function recordVoidOf(ctx: EngineContext, order: Order, paymentId: string
   order.payment = { ...order.payment, paymentId, status: 'voided' };
   return [ctx.event('payment.voided', order.id, { paymentId })];
 }
+
+/**
+ * Authorized money that is still capturable and so already covers units that
+ * will not ship. A single-capture provider's first capture closed the
+ * authorization (the rest was released), so nothing is left to cover them.
+ */
+export function stillCapturable(ctx: EngineContext, order: Order): number {
+  const caps = ctx.payments?.capabilities;
+  const severalCaptures = (caps?.partialCapture ?? false) && (caps?.multipleCaptures ?? false);
+  if (order.payment.captured > 0 && !severalCaptures) return 0;
+  return Math.max(0, order.payment.authorized - order.payment.captured);
+}

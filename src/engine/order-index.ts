@@ -27,6 +27,9 @@ export const INTENT_TAG = 'intent:pending';
 /** Tag of orders with a parcel the carrier scanned before its hand-over completed. */
 export const HANDOVER_DUE_TAG = 'handover:due';
 
+/** Tag of orders with a label void the carrier has not decided yet. */
+export const voidTag = 'void:pending';
+
 /** Unique lookup keys of an order. */
 export function orderKeys(order: Order): string[] {
   const keys: string[] = [];
@@ -48,6 +51,7 @@ export function orderTags(order: Order): string[] {
   }
   for (const s of order.shipments) {
     if (s.rate && TRACKABLE.has(s.status)) tags.add(trackTag(s.rate.carrierId));
+    if (s.labelVoid?.status === 'pending') tags.add(voidTag);
   }
   if (order.intent) tags.add(INTENT_TAG);
   // Scanned by the carrier before the hand-over completed: the sweep completes it.

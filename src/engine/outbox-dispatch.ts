@@ -77,7 +77,7 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
         result.parked++;
         return;
       }
-      await callAdapter(`${notifier.id}.send`, { ...ctx.policy.retry, retries: 0 }, () => notifier.send(payload.notification));
+      await callAdapter(`${notifier.id}.send`, { ...ctx.policy.retry, retries: 0 }, (o) => notifier.send(payload.notification, o));
     }
     await ctx.storage.ackOutbox(message);
     result.delivered++;

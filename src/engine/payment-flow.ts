@@ -42,14 +42,14 @@ export async function requestAuthorization(
   let result: PaymentResult | null = null;
   let fault: FulfillmentError | null = null;
   try {
-    result = await callAdapter('payment.authorize', ctx.policy.retry, () =>
+    result = await callAdapter('payment.authorize', ctx.policy.retry, (o) =>
       payments.authorize({
         orderId: order.id,
         amount: order.payment.amount,
         method: order.payment.method,
         customer: order.customer,
         idempotencyKey: key,
-      }),
+      }, o),
     );
   } catch (err) {
     fault = err as FulfillmentError;
@@ -197,8 +197,8 @@ export async function voidAuthorization(ctx: EngineContext, order: Order): Promi
   if (!paymentId || order.payment.captured > 0) return null;
   if (order.payment.status !== 'authorized' && order.payment.status !== 'requires_action') return null;
   const payments = requirePayments(ctx);
-  return callAdapter('payment.void', ctx.policy.retry, () =>
-    payments.void({ paymentId, idempotencyKey: `${order.id}:void` }),
+  return callAdapter('payment.void', ctx.policy.retry, (o) =>
+    payments.void({ paymentId, idempotencyKey: `${order.id}:void` }, o),
   );
 }
 
@@ -214,14 +214,14 @@ export async function findLostAuthorization(ctx: EngineContext, order: Order): P
   const known = order.payment.status;
   if (known === 'authorized' || known === 'captured' || known === 'partially_refunded' || known === 'refunded' || known === 'voided') return null;
   const key = authorizeKey(order.id, order.payment.attempts);
-  return callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ idempotencyKey: key }));
+  return callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ idempotencyKey: key }, o));
 }
 
 /** Ask the provider what became of an authorization attempt whose answer was lost. */
 export async function lookupByKey(ctx: EngineContext, payments: PaymentAdapter, key: string): Promise<PaymentResult | null> {
   if (!payments.capabilities.lookupByIdempotencyKey) return null;
   try {
-    return await callAdapter('payment.retrieve', { ...ctx.policy.retry, retries: 0 }, () => payments.retrieve({ idempotencyKey: key }));
+    return await callAdapter('payment.retrieve', { ...ctx.policy.retry, retries: 0 }, (o) => payments.retrieve({ idempotencyKey: key }, o));
   } catch {
     return null;
   }

@@ -48,13 +48,13 @@ export async function handlePaymentWebhook(ctx: EngineContext, providerId: strin
   }
   const parse = payments.parseWebhook.bind(payments);
   // Verification is local work: bounded by the timeout, never retried.
-  const event = await callAdapter(`${providerId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, () => parse(request.rawBody, request.headers ?? {}));
+  const event = await callAdapter(`${providerId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, (o) => parse(request.rawBody, request.headers ?? {}, o));
   const orderId = await ctx.storage.findOrderId(paymentKey(providerId, event.paymentId));
   if (!orderId) return { eventId: event.eventId, orderId: null, applied: false, order: null };
   const order = await ctx.storage.getOrder(orderId);
   if (!order || order.payment.paymentId !== event.paymentId) return { eventId: event.eventId, orderId, applied: false, order };
   if (!UNPAID.has(order.status) && order.status !== 'cancelled') return { eventId: event.eventId, orderId, applied: false, order };
-  const current = await callAdapter('payment.retrieve', ctx.policy.retry, () => payments.retrieve({ paymentId: event.paymentId }));
+  const current = await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: event.paymentId }, o));
   if (!current) return { eventId: event.eventId, orderId, applied: false, order };
   if (order.status === 'cancelled') {
     // Authorized after the order was given up (3-D Secure finished too late): release the hold.

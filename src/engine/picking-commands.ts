@@ -18,7 +18,7 @@ import { mutateOrder } from './order-writer.js';
 import { assertFulfillable } from './hand-over.js';
 import { registerIntentHandler } from './intent-registry.js';
 import { type Decision, act } from './intents.js';
-import { recordRefundOf, recordVoidOf, refundable } from './money.js';
+import { recordRefundOf, recordVoidOf, refundable, stillCapturable } from './money.js';
 import { findShipment, loadShipment } from './shipment-lookup.js';
 
 const pickListSchema = z.strictObject({
@@ -145,7 +145,7 @@ function decidePick(ctx: EngineContext, order: Order, shipmentId: string, picked
   const paymentId = order.payment.paymentId;
   if (pickActions.includes('refundShortfall') && !backorder && order.payment.captured > 0 && paymentId) {
     // Funds authorized but not captured yet (capture on ship) already cover the missing units.
-    const uncaptured = Math.max(0, order.payment.authorized - order.payment.captured);
+    const uncaptured = stillCapturable(ctx, order);
     const value = endsOrder
       ? refundable(order)
       : shorts.reduce((n, s) => n + (order.lines.find((l) => l.sku === s.sku)?.unitPrice.amount ?? 0) * s.quantity, 0) - uncaptured;

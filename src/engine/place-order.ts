@@ -1,6 +1,7 @@
 // Step 1-3: order receipt, stock reservation and payment authorization, as a
 // saga whose compensation releases the hold when the order cannot be stored.
 import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
+import { checkShippingAddress } from './address-check.js';
 import type { DomainEvent } from '../domain/events.js';
 import { type Order, type OrderInput, type OrderLine, orderInputSchema } from '../domain/order.js';
 import type { Shipment } from '../domain/shipment.js';
@@ -41,6 +42,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     if (existing) return replay(ctx, existing.resourceId, existing.fingerprint, print, key);
   }
 
+  const addressCheck = await checkShippingAddress(ctx, input.shippingAddress);
   const orderId = ctx.id('ord');
   const now = ctx.nowIso();
   const lines: OrderLine[] = input.lines.map((l, i) => ({
@@ -57,6 +59,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     cancelled: 0,
     shipped: 0,
     returned: 0,
+    ...(l.customs === undefined ? {} : { customs: l.customs }),
   }));
   const reservationId = `res_${orderId}`;
   const hold = await allocateAndReserve(ctx, {
@@ -119,7 +122,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     machine: initialOrderState(ctx.orderMachine).state,
   };
   const events: DomainEvent[] = [
-    ctx.event('order.placed', orderId, { status: order.status, total }),
+    ctx.event('order.placed', orderId, { status: order.status, total, ...(addressCheck === null ? {} : { addressCheck }) }),
     ...shipments.map((s) => ctx.event('shipment.created', orderId, { shipmentId: s.id, locationId: s.locationId })),
   ];
 

@@ -142,7 +142,7 @@ async function shopRates(ctx: EngineContext, order: Order, shipment: Shipment, i
     carriers.map(async (carrier) => {
       if (!carrier) return [];
       try {
-        const quote = await callAdapter(`${carrier.id}.getRates`, ctx.policy.retry, () => carrier.getRates(request));
+        const quote = await callAdapter(`${carrier.id}.getRates`, ctx.policy.retry, (o) => carrier.getRates(request, o));
         messages.push(...quote.messages);
         return quote.rates;
       } catch (err) {

@@ -4,12 +4,13 @@ import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/erro
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { Shipment } from '../domain/shipment.js';
-import { type TrackingEvent, trackingEventSchema } from '../domain/tracking.js';
+import { type TrackingEvent, type TrackingEventInput, deriveTrackingEventId, trackingEventInputSchema } from '../domain/tracking.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
 import type { WebhookHeaders } from '../ports/carrier.js';
 import type { OutboxMessageInput } from '../ports/storage.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
+import { settlePendingVoids, settleVoidByScan } from './label-voids.js';
 import { assertFulfillable, decideHandOver, handOverHandler } from './hand-over.js';
 import { act, pendingIntent } from './intents.js';
 import { trackTag, trackingKey } from './order-index.js';
@@ -42,8 +43,9 @@ export interface WebhookRequest {
 }
 
 /** Apply one normalized tracking event. */
-export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Promise<TrackingResult> {
-  const event = parseInput(trackingEventSchema, raw, 'tracking event');
+export async function recordTracking(ctx: EngineContext, raw: TrackingEventInput): Promise<TrackingResult> {
+  const input = parseInput(trackingEventInputSchema, raw, 'tracking event');
+  const event: TrackingEvent = { ...input, eventId: input.eventId ?? deriveTrackingEventId(input) };
   refuseFutureEvent(ctx, event);
   const orderId = await ctx.storage.findOrderId(trackingKey(event.carrierId, event.trackingNumber));
   if (!orderId) {
@@ -78,6 +80,8 @@ export async function recordTracking(ctx: EngineContext, raw: TrackingEvent): Pr
           }
           return { kind: 'write', change: { order: current, events }, alongside: true };
         }
+        // A carrier that settles a pending void later may say so with a `cancelled` scan.
+        settleVoidByScan(ctx, s, event.status);
         const from = s.status;
         events.push(...applyScan(ctx, current, s, event, outbox));
         // A returned or cancelled order is final; late scans only update the shipment.
@@ -122,7 +126,7 @@ function isFutureEventError(err: unknown): boolean {
 
 function isDuplicate(s: Shipment, e: TrackingEvent): boolean {
   return s.trackingEvents.some(
-    (x) => (e.eventId !== undefined && x.eventId === e.eventId) || (x.status === e.status && x.occurredAt === e.occurredAt),
+    (x) => x.eventId === e.eventId || (x.status === e.status && x.occurredAt === e.occurredAt),
   );
 }
 
@@ -140,7 +144,7 @@ export async function handleWebhook(ctx: EngineContext, carrierId: string, reque
   }
   const parse = carrier.parseWebhook.bind(carrier);
   // Verification is local work: bounded by the timeout, never retried.
-  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, () => parse(request.rawBody, request.headers ?? {}));
+  const events = await callAdapter(`${carrierId}.parseWebhook`, { ...ctx.policy.retry, retries: 0 }, (o) => parse(request.rawBody, request.headers ?? {}, o));
   return applyBatch(ctx, events.map((e) => ({ ...e, carrierId })));
 }
 
@@ -162,7 +166,7 @@ export async function pollTracking(ctx: EngineContext, options: { limit?: number
           const trackingNumber = s.label.trackingNumber;
           let events: TrackingEvent[];
           try {
-            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, () => carrier.track(trackingNumber));
+            events = await callAdapter(`${carrier.id}.track`, ctx.policy.retry, (o) => carrier.track(trackingNumber, o));
           } catch (err) {
             // One parcel the carrier cannot answer for must not stop the others.
             if (!isFulfillmentError(err, 'NOT_FOUND')) ctx.reportError(err, `${carrier.id} tracking of ${trackingNumber}`);
@@ -177,6 +181,8 @@ export async function pollTracking(ctx: EngineContext, options: { limit?: number
       }
     } while (cursor && seen < limit);
   }
+  // Pending label voids are asked about again on the same schedule as tracking.
+  await settlePendingVoids(ctx).catch((err: unknown) => ctx.reportError(err, 'settling pending label voids'));
   return total;
 }
 

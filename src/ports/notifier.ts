@@ -1,4 +1,5 @@
 // Port for sending customer notifications (email, SMS, webhooks).
+import type { AdapterCallOptions } from './carrier.js';
 
 /** Channels a notification can travel on. */
 export type NotificationChannel = 'email' | 'sms' | 'push' | 'webhook';
@@ -82,5 +83,5 @@ export interface NotificationAdapter {
    * Deliver one message. Throwing a `FulfillmentError` with `retryable: false`
    * parks the message after its attempt; any other throw is retried with backoff.
    */
-  send(notification: Notification): Promise<SendResult>;
+  send(notification: Notification, options?: AdapterCallOptions): Promise<SendResult>;
 }

@@ -1,13 +1,24 @@
 // Port for payment providers: authorize, capture, void, refund, retrieve.
 import type { Customer } from '../domain/order.js';
 import type { Money } from '../domain/money.js';
+import type { PaymentDeclineReason } from '../domain/payment.js';
 import type { PaymentStatus } from '../domain/status.js';
-import type { WebhookHeaders } from './carrier.js';
+import type { AdapterCallOptions, WebhookHeaders } from './carrier.js';
 
 /** Optional behaviours of a payment adapter. */
 export interface PaymentCapabilities {
-  /** `capture` may take less than the authorized amount. */
+  /**
+   * `capture` may take less than the authorized amount. With a single-capture
+   * provider (`multipleCaptures: false`) that capture releases the rest of the authorization.
+   */
   partialCapture: boolean;
+  /**
+   * `capture` may be called several times on one authorization (Stripe's
+   * multicapture, PayPal's partial captures). The engine captures per shipment
+   * only when this is true; otherwise it captures the whole amount due at the
+   * first hand-over and refunds what is later cancelled or short-picked.
+   */
+  multipleCaptures: boolean;
   /** `refund` may be called several times for parts of the captured amount. */
   partialRefund: boolean;
   /** Authorization may stay `requires_action` until something outside the call completes it. */
@@ -26,8 +37,11 @@ export interface PaymentResult {
   authorized: number;
   captured: number;
   refunded: number;
-  /** Why the last operation failed (a decline), when it did. */
-  failure: { code: string; message: string } | null;
+  /**
+   * Why the last operation failed (a decline), when it did: `code` is the
+   * provider's raw code, `reason` its normalized meaning.
+   */
+  failure: { code: string; message: string; reason?: PaymentDeclineReason } | null;
 }
 
 /** Input of `authorize`. */
@@ -44,7 +58,10 @@ export interface AuthorizeRequest {
 /** Input of `capture`. */
 export interface CaptureRequest {
   paymentId: string;
-  /** Amount to capture now, in minor units; the rest of the authorization stays open. */
+  /**
+   * Amount to capture now, in minor units. The rest of the authorization stays
+   * open when `capabilities.multipleCaptures`, and is released otherwise.
+   */
   amount: number;
   idempotencyKey: string;
 }
@@ -58,11 +75,22 @@ export interface RefundRequest {
   reason?: string;
 }
 
-/** A payment status change pushed by the provider. */
+/**
+ * A verified payment notification. It says *which* payment changed; the
+ * engine reads the payment's current state through `retrieve`, so `status`
+ * is informational and a duplicate or out-of-order event changes nothing.
+ */
 export interface PaymentWebhookEvent {
-  paymentId: string;
-  status: PaymentStatus;
+  /** The provider's event id, stable across redeliveries. */
   eventId: string;
+  /** The provider's id of the payment, as returned by `authorize`. */
+  paymentId: string;
+  /** The provider's event type (`payment_intent.succeeded`, ...). */
+  type: string;
+  /** The status the event reports, mapped to fulfillkit's vocabulary, when it maps. */
+  status?: PaymentStatus;
+  /** When the provider says it happened (ISO 8601). */
+  occurredAt?: string;
 }
 
 /**
@@ -81,20 +109,20 @@ export interface PaymentAdapter {
   /** What it can do. */
   readonly capabilities: PaymentCapabilities;
   /** Reserve funds. Same `idempotencyKey`, same result, no second hold. */
-  authorize(request: AuthorizeRequest): Promise<PaymentResult>;
-  /** Take authorized funds, in part or in full. */
-  capture(request: CaptureRequest): Promise<PaymentResult>;
+  authorize(request: AuthorizeRequest, options?: AdapterCallOptions): Promise<PaymentResult>;
+  /** Take authorized funds, in part or in full. Same `idempotencyKey`, same capture. */
+  capture(request: CaptureRequest, options?: AdapterCallOptions): Promise<PaymentResult>;
   /** Release an uncaptured authorization. Voiding a voided payment is a no-op. */
-  void(request: { paymentId: string; idempotencyKey: string }): Promise<PaymentResult>;
+  void(request: { paymentId: string; idempotencyKey: string }, options?: AdapterCallOptions): Promise<PaymentResult>;
   /** Return captured funds. Throws `PAYMENT_FAILED` when it would exceed what was captured. */
-  refund(request: RefundRequest): Promise<PaymentResult>;
+  refund(request: RefundRequest, options?: AdapterCallOptions): Promise<PaymentResult>;
   /** The provider's current view, or `null` when it knows no such payment. */
-  retrieve(ref: { paymentId: string } | { idempotencyKey: string }): Promise<PaymentResult | null>;
+  retrieve(ref: { paymentId: string } | { idempotencyKey: string }, options?: AdapterCallOptions): Promise<PaymentResult | null>;
   /**
    * Verify and parse a provider webhook (only when `capabilities.webhooks`);
    * throw `WEBHOOK_SIGNATURE_INVALID` when it does not verify.
    * `payments.handleWebhook` calls it, then reads the payment's current state
    * through `retrieve` and applies that to the order.
    */
-  parseWebhook?(rawBody: string | Uint8Array, headers: WebhookHeaders): Promise<PaymentWebhookEvent>;
+  parseWebhook?(rawBody: string | Uint8Array, headers: WebhookHeaders, options?: AdapterCallOptions): Promise<PaymentWebhookEvent>;
 }

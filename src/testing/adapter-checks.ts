@@ -87,3 +87,51 @@ export async function expectErrorCode(
   }
   return error as { code: string; retryable?: boolean; details?: Record<string, unknown> };
 }
+
+/**
+ * How the kit makes your adapter's backend misbehave on its next request
+ * (through your fake HTTP server or stubbed client):
+ * - `server_error`: a 5xx answer; `rate_limited`: a 429; `timeout`: no answer in time;
+ *   `network_error`: the connection fails — all four must be thrown as retryable;
+ * - `client_error`: a 4xx (bad request, unknown id) — a final, non-retryable failure;
+ * - `error_body`: "200 OK" whose body is an error object — never a label or a capture;
+ * - `lost_reply`: the backend does the work but the reply never arrives (a timeout
+ *   after the effect) — thrown as retryable, and a retry under the same
+ *   idempotency key must return that same label or capture, not a second one.
+ */
+export type BackendFault = 'server_error' | 'rate_limited' | 'timeout' | 'network_error' | 'client_error' | 'error_body' | 'lost_reply';
+
+/** The faults that must reach the engine as retryable errors. */
+export const RETRYABLE_FAULTS: readonly BackendFault[] = ['server_error', 'rate_limited', 'timeout', 'network_error'];
+
+/**
+ * Check `value` against `schema`; on failure, throw an assertion error naming
+ * every field that is wrong (`label is invalid: trackingNumber: Too small...`).
+ */
+export function expectValid(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, value: unknown, what: string): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  const issues = (parsed.error?.issues ?? [])
+    .slice(0, 8)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+  const shown = JSON.stringify(value) ?? String(value);
+  throw new Error(`${what} is invalid: ${issues} — got ${shown.length > 500 ? `${shown.slice(0, 500)}…` : shown}`);
+}
+
+/** Call `promise`, expecting a rejection; resolve with the error, or throw `accepted` when it resolves. */
+export async function expectRejection(promise: Promise<unknown>, accepted: string): Promise<{ code?: unknown; retryable?: unknown; message?: unknown; details?: Record<string, unknown> }> {
+  let resolved = false;
+  let value: unknown;
+  try {
+    value = await promise;
+    resolved = true;
+  } catch (error) {
+    return (error ?? {}) as { code?: unknown; retryable?: unknown };
+  }
+  if (resolved) {
+    const shown = JSON.stringify(value) ?? String(value);
+    throw new Error(`${accepted} — it answered ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown}`);
+  }
+  throw new Error('unreachable');
+}

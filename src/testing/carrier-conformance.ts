@@ -1,13 +1,23 @@
 // Conformance kit for CarrierAdapter: the behaviour the carrier port promises,
 // as named checks a plugin author runs against their adapter.
 import { nanoid } from 'nanoid';
+import { voidResultSchema } from '../domain/adapter-results.js';
 import { expect } from './runner.js';
 import { labelSchema, rateSchema } from '../domain/shipment.js';
 import type { Label, Rate } from '../domain/shipment.js';
 import { trackingEventSchema, type TrackingEvent } from '../domain/tracking.js';
-import type { CarrierAdapter, RateQuote, RateRequest, WebhookHeaders } from '../ports/carrier.js';
+import type { CarrierAdapter, RateQuote, RateRequest, VoidResult, WebhookHeaders } from '../ports/carrier.js';
 import type { SignedWebhookRequest } from '../tracking/webhook-signature.js';
-import { type AdapterCheck, describeAdapterChecks, expectErrorCode, runAdapterCheck } from './adapter-checks.js';
+import {
+  type AdapterCheck,
+  type BackendFault,
+  describeAdapterChecks,
+  expectErrorCode,
+  expectRejection,
+  expectValid,
+  RETRYABLE_FAULTS,
+  runAdapterCheck,
+} from './adapter-checks.js';
 import type { ConformanceOptions } from './describe-options.js';
 
 
@@ -37,10 +47,36 @@ export interface CarrierConformanceOptions<A extends CarrierAdapter = CarrierAda
    * @defaultValue the progression check is skipped
    */
   advance?(adapter: A, label: Label): void | Promise<void>;
+  /**
+   * Make the adapter's next request to its backend fail with `fault` (see {@link BackendFault}),
+   * through your fake HTTP server or stubbed client.
+   * @defaultValue the fault checks are skipped
+   */
+  injectFault?(adapter: A, fault: BackendFault): void | Promise<void>;
+  /**
+   * A second adapter instance on the same backend (same account, same fake server),
+   * as another process of the shop would build it: nothing shared in memory.
+   * @defaultValue the second-instance checks are skipped
+   */
+  open?(adapter: A): A | Promise<A>;
+  /**
+   * Labels the backend has sold so far, read from your fake's books; makes the
+   * lost-reply check count purchases rather than compare labels only.
+   * @defaultValue not counted
+   */
+  purchases?(adapter: A): number | Promise<number>;
+  /**
+   * The service the backend actually sold for `label`, read from your fake's books.
+   * @defaultValue the label's cost is compared with the quote only
+   */
+  labelService?(adapter: A, label: Label): string | Promise<string>;
 }
 
 /** One carrier check. */
 export type CarrierCheck = AdapterCheck<CarrierAdapter, CarrierConformanceOptions<CarrierAdapter>>;
+
+const needsFaults = (_: CarrierAdapter, o: CarrierConformanceOptions): string | null =>
+  o.injectFault === undefined ? 'no injectFault hook given' : null;
 
 const needsWebhooks = (a: CarrierAdapter, o: CarrierConformanceOptions): string | null =>
   !a.capabilities.webhooks ? 'capabilities.webhooks is false' : o.signedWebhook === undefined ? 'no signedWebhook hook given' : null;
@@ -56,10 +92,18 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
       expect(typeof carrier.id, 'id').toBe('string');
       expect(carrier.id.length, 'id is not empty').toBeGreaterThan(0);
       expect(typeof carrier.name, 'name').toBe('string');
-      if (carrier.capabilities.webhooks) expect(typeof carrier.parseWebhook, 'webhooks: true needs parseWebhook').toBe('function');
-      if (carrier.capabilities.addressValidation) {
-        expect(typeof carrier.validateAddress, 'addressValidation: true needs validateAddress').toBe('function');
+      const flags = carrier.capabilities;
+      for (const flag of ['webhooks', 'polling', 'voidLabels', 'addressValidation', 'international'] as const) {
+        expect(typeof flags[flag], `capabilities.${flag} is a boolean`).toBe('boolean');
       }
+      expect(typeof carrier.parseWebhook, `webhooks: ${flags.webhooks} ${flags.webhooks ? 'needs' : 'means no'} parseWebhook`).toBe(
+        flags.webhooks ? 'function' : 'undefined',
+      );
+      expect(
+        typeof carrier.validateAddress,
+        `addressValidation: ${flags.addressValidation} ${flags.addressValidation ? 'needs' : 'means no'} validateAddress`,
+      ).toBe(flags.addressValidation ? 'function' : 'undefined');
+      expect(flags.webhooks || flags.polling, 'tracking arrives somehow: webhooks or polling').toBe(true);
     },
   },
   {
@@ -101,6 +145,91 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
     },
   },
   {
+    name: 'createShipment: buys the quoted service at the quoted price',
+    async run(carrier, options) {
+      const quote = await carrier.getRates(freshRequest(options.sampleRequest));
+      expect(quote.rates.length, 'the sample request gets rates').toBeGreaterThan(0);
+      // Every quoted service, not only the first: an adapter that always buys its default service fails here.
+      for (const rate of quote.rates.slice(0, 6)) {
+        const label = await buy(carrier, options, rate, `key_${nanoid()}`);
+        expect(label.cost, `the ${rate.service} label costs what its rate quoted`).toEqual(rate.amount);
+        if (options.labelService) expect(await options.labelService(carrier, label), 'the backend sold the requested service').toBe(rate.service);
+      }
+    },
+  },
+  {
+    name: 'createShipment: a second instance on the same backend returns the same label for the same key',
+    skipReason: (_, o) => (o.open === undefined ? 'no open hook given' : null),
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      const key = `key_${nanoid()}`;
+      const first = await buy(carrier, options, rate, key);
+      const other = await (options.open as NonNullable<CarrierConformanceOptions['open']>)(carrier);
+      const again = await buy(other, options, rate, key);
+      expect(again.labelId, 'idempotency lives with the backend, not in one instance’s memory').toBe(first.labelId);
+      expect(again.trackingNumber).toBe(first.trackingNumber);
+    },
+  },
+  {
+    name: 'faults: 5xx, 429, timeouts and network errors are retryable',
+    skipReason: needsFaults,
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      for (const fault of RETRYABLE_FAULTS) {
+        const key = `key_${nanoid()}`;
+        await options.injectFault?.(carrier, fault);
+        const error = await expectRejection(purchase(carrier, options, rate, key), `a ${fault} answer was taken as a label`);
+        expect(error.retryable, `a ${fault} is thrown with retryable: true, so the engine retries (${String(error.message)})`).toBe(true);
+        await buy(carrier, options, rate, key);
+      }
+    },
+  },
+  {
+    name: 'faults: a 4xx is a final failure',
+    skipReason: needsFaults,
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      await options.injectFault?.(carrier, 'client_error');
+      const error = await expectRejection(purchase(carrier, options, rate, `key_${nanoid()}`), 'a 4xx answer was taken as a label');
+      expect(error.retryable === true, `a 4xx is not retryable: retrying cannot help (${String(error.message)})`).toBe(false);
+    },
+  },
+  {
+    name: 'faults: a 200 with an error body is never a label',
+    skipReason: needsFaults,
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      await options.injectFault?.(carrier, 'error_body');
+      await expectRejection(purchase(carrier, options, rate, `key_${nanoid()}`), 'an error body answered with 200 was returned as a label');
+    },
+  },
+  {
+    name: 'faults: a retry after a lost reply returns the label already bought',
+    skipReason: needsFaults,
+    async run(carrier, options) {
+      const rate = await quotedRate(carrier, options);
+      const key = `key_${nanoid()}`;
+      const before = await options.purchases?.(carrier);
+      await options.injectFault?.(carrier, 'lost_reply');
+      const lost = await buy(carrier, options, rate, key).then(
+        (label) => label,
+        (error: { retryable?: unknown; message?: unknown }) => {
+          expect(error.retryable, `a lost reply is retryable (${String(error.message)})`).toBe(true);
+          return null;
+        },
+      );
+      const retried = await buy(carrier, options, rate, key);
+      if (lost !== null) expect(retried.labelId).toBe(lost.labelId);
+      if (options.open) {
+        const other = await options.open(carrier);
+        expect((await buy(other, options, rate, key)).labelId, 'another instance finds the same label').toBe(retried.labelId);
+      }
+      if (before !== undefined) {
+        expect((await options.purchases?.(carrier)) ?? 0, 'the backend sold one label, not one per attempt').toBe(before + 1);
+      }
+    },
+  },
+  {
     name: 'createShipment: same idempotency key returns the same label',
     async run(carrier, options) {
       const rate = await quotedRate(carrier, options);
@@ -127,7 +256,8 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
     async run(carrier, options) {
       const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
       const result = await carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: `void_${nanoid()}` });
-      expect(result, 'an unused label can be voided').toEqual({ voided: true });
+      expectValid(voidResultSchema, result, 'the void answer');
+      expect(['voided', 'pending'], 'an unused label can be voided (now or pending)').toContain(result.status);
     },
   },
   {
@@ -136,23 +266,44 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
     async run(carrier, options) {
       const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
       const request = { labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: `void_${nanoid()}` };
-      await carrier.voidShipment(request);
-      expect(await carrier.voidShipment(request), 'same key, same answer').toEqual({ voided: true });
+      const first = await carrier.voidShipment(request);
+      const again = await carrier.voidShipment(request);
+      expect(again.status === first.status || (first.status === 'pending' && again.status !== 'refused'), 'same key, same answer').toBe(true);
       const other = await carrier.voidShipment({ ...request, idempotencyKey: `void_${nanoid()}` });
-      expect(other, 'a voided label stays voided').toEqual({ voided: true });
+      expect(other.status, 'a voided label stays voided').not.toBe('refused');
+    },
+  },
+  {
+    name: 'voidShipment: a scanned label cannot be voided',
+    skipReason: (a, o) => (!a.capabilities.voidLabels ? 'capabilities.voidLabels is false' : o.advance === undefined ? 'no advance hook given' : null),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      await options.advance?.(carrier, label);
+      const scanned = await carrier.track(label.trackingNumber);
+      expect(scanned.some((e) => e.status !== 'pending' && e.status !== 'unknown'), 'advance moved the parcel past pickup').toBe(true);
+      const request = { labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: `void_${nanoid()}` };
+      const answer = await carrier.voidShipment(request).then(
+        (result) => result,
+        (error: { retryable?: unknown }) => {
+          expect(error.retryable === true, 'refusing a scanned label is a final answer').toBe(false);
+          return null;
+        },
+      );
+      if (answer !== null) expectValid(voidResultSchema, answer, 'the void answer');
+      if (answer !== null) expect(answer.status, 'a label in use cannot be voided (its cost is spent)').toBe('refused');
     },
   },
   {
     name: 'voidShipment: an unknown label is not voided',
     async run(carrier) {
       const unknown = { labelId: `lbl_missing_${nanoid()}`, trackingNumber: `NOPE${nanoid(10)}`, idempotencyKey: `void_${nanoid()}` };
-      let answer: { voided: boolean } | null = null;
+      let answer: VoidResult | null = null;
       try {
         answer = await carrier.voidShipment(unknown);
       } catch (error) {
         expect((error as { retryable?: unknown }).retryable, 'an unknown label is a final answer, not a retryable fault').not.toBe(true);
       }
-      if (answer !== null) expect(answer, 'a label that was never bought cannot be voided').toEqual({ voided: false });
+      if (answer !== null) expect(answer.status, 'a label that was never bought cannot be voided').toBe('refused');
     },
   },
   {
@@ -160,6 +311,33 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
     async run(carrier, options) {
       const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
       expectEvents(carrier, label.trackingNumber, await carrier.track(label.trackingNumber));
+    },
+  },
+  {
+    name: 'track: event ids are present and stable',
+    skipReason: (_, o) => (o.advance === undefined ? 'no advance hook given' : null),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      await options.advance?.(carrier, label);
+      const first = await carrier.track(label.trackingNumber);
+      const again = await carrier.track(label.trackingNumber);
+      expectEvents(carrier, label.trackingNumber, first);
+      expect(first.length, 'the parcel moved, so there are events').toBeGreaterThan(0);
+      expect(
+        again.map((e) => e.eventId),
+        'polling twice gives every event the same id, so the engine drops the repeat',
+      ).toEqual(first.map((e) => e.eventId));
+    },
+  },
+  {
+    name: 'track: known scans map to statuses, not all to unknown',
+    skipReason: (_, o) => (o.advance === undefined ? 'no advance hook given' : null),
+    async run(carrier, options) {
+      const label = await buy(carrier, options, await quotedRate(carrier, options), `key_${nanoid()}`);
+      await options.advance?.(carrier, label);
+      const events = await carrier.track(label.trackingNumber);
+      const known = events.filter((e) => e.status !== 'unknown');
+      expect(known.length, `the carrier's scan codes are mapped (got ${events.map((e) => e.carrierStatus ?? e.status).join(', ')})`).toBeGreaterThan(0);
     },
   },
   {
@@ -186,7 +364,7 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
       expect(after.length, 'the parcel moved, so there is news').toBeGreaterThan(before.length);
       const afterIds = new Set(after.map((e) => e.eventId));
       for (const event of before) {
-        if (event.eventId !== undefined) expect(afterIds.has(event.eventId), `event ${event.eventId} is still there`).toBe(true);
+        expect(afterIds.has(event.eventId), `event ${event.eventId} is still there, under the same id`).toBe(true);
       }
     },
   },
@@ -207,10 +385,21 @@ export const carrierConformanceChecks: readonly CarrierCheck[] = [
       const events = await parse(carrier, webhook);
       expect(events.length, 'the webhook is about the label, so it carries events').toBeGreaterThan(0);
       for (const event of events) {
-        expect(trackingEventSchema.safeParse(event).success, `event is a valid, normalized TrackingEvent: ${JSON.stringify(event)}`).toBe(true);
+        expectValid(trackingEventSchema, event, 'a webhook tracking event');
         expect(event.trackingNumber).toBe(label.trackingNumber);
         expect(event.carrierId).toBe(carrier.id);
       }
+    },
+  },
+  {
+    name: 'parseWebhook: takes the raw body as bytes too',
+    skipReason: needsWebhooks,
+    async run(carrier, options) {
+      const { webhook } = await labelWithWebhook(carrier, options);
+      const text = typeof webhook.rawBody === 'string' ? webhook.rawBody : new TextDecoder().decode(webhook.rawBody);
+      const asText = await parse(carrier, { ...webhook, rawBody: text });
+      const asBytes = await parse(carrier, { ...webhook, rawBody: new TextEncoder().encode(text) });
+      expect(asBytes, 'frameworks hand over a Buffer (express.raw()): it verifies and parses the same').toEqual(asText);
     },
   },
   {
@@ -299,7 +488,7 @@ function expectQuote(carrier: CarrierAdapter, request: RateRequest, quote: RateQ
   expect(Array.isArray(quote.rates) && Array.isArray(quote.messages), 'getRates answers { rates, messages }').toBe(true);
   if (quote.rates.length === 0) expect(quote.messages.length, 'an empty answer must say why (never silently empty)').toBeGreaterThan(0);
   for (const rate of quote.rates) {
-    expect(rateSchema.safeParse(rate).success, `rate is valid: ${JSON.stringify(rate)}`).toBe(true);
+    expectValid(rateSchema, rate, 'a rate');
     expect(rate.carrierId, 'rate.carrierId is the adapter id').toBe(carrier.id);
     expect(rate.amount.currency, 'rates are in the requested currency').toBe(request.currency);
   }
@@ -317,9 +506,10 @@ async function quotedRate(carrier: CarrierAdapter, options: CarrierConformanceOp
   return rate;
 }
 
-async function buy(carrier: CarrierAdapter, options: CarrierConformanceOptions, rate: Rate, idempotencyKey: string): Promise<Label> {
+// The adapter's own answer, unchecked: the fault checks look at what it resolves with.
+function purchase(carrier: CarrierAdapter, options: CarrierConformanceOptions, rate: Rate, idempotencyKey: string): Promise<unknown> {
   const request = freshRequest(options.sampleRequest);
-  const label = await carrier.createShipment({
+  return carrier.createShipment({
     shipmentId: request.shipmentId,
     rate,
     from: request.from,
@@ -328,7 +518,12 @@ async function buy(carrier: CarrierAdapter, options: CarrierConformanceOptions, 
     idempotencyKey,
     reference: 'conformance',
   });
-  expect(labelSchema.safeParse(label).success, `label is valid: ${JSON.stringify(label)}`).toBe(true);
+}
+
+async function buy(carrier: CarrierAdapter, options: CarrierConformanceOptions, rate: Rate, idempotencyKey: string): Promise<Label> {
+  expectValid(rateSchema, rate, 'the rate to buy');
+  const label = (await purchase(carrier, options, rate, idempotencyKey)) as Label;
+  expectValid(labelSchema, label, 'the label');
   expect(label.trackingNumber.length, 'a label has a tracking number').toBeGreaterThan(0);
   return label;
 }
@@ -347,13 +542,13 @@ function parse(carrier: CarrierAdapter, webhook: SignedWebhookRequest): Promise<
 function expectEvents(carrier: CarrierAdapter, trackingNumber: string, events: TrackingEvent[]): void {
   expect(Array.isArray(events), 'track answers an array').toBe(true);
   for (const event of events) {
-    expect(trackingEventSchema.safeParse(event).success, `event is a valid, normalized TrackingEvent: ${JSON.stringify(event)}`).toBe(true);
+    expectValid(trackingEventSchema, event, 'a tracking event');
     expect(event.trackingNumber, 'events belong to the tracked number').toBe(trackingNumber);
     expect(event.carrierId).toBe(carrier.id);
   }
   const times = events.map((e) => Date.parse(e.occurredAt));
   expect(times, 'events are oldest first').toEqual([...times].sort((a, b) => a - b));
-  const ids = events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId]));
+  const ids = events.map((e) => e.eventId);
   expect(new Set(ids).size, 'event ids are unique').toBe(ids.length);
 }
 

@@ -1,5 +1,7 @@
-// Signing and verifying webhooks: HMAC-SHA256 over `${timestamp}.${rawBody}`
-// (Stripe's scheme) with Web Crypto, so the core stays runtime-neutral.
+// Signing and verifying webhooks with Web Crypto, so the core stays
+// runtime-neutral: HMAC-SHA256 over `${timestamp}.${rawBody}` (Stripe's
+// scheme), a hex HMAC of the body without timestamp (EasyPost's), and the
+// building blocks for other providers' schemes.
 import { FulfillmentError } from '../domain/errors.js';
 import type { WebhookHeaders } from '../ports/carrier.js';
 
@@ -122,7 +124,7 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<{ timest
   for (const secret of secrets) {
     const expected = await hmac(secret, parsed.timestamp, input.payload);
     // Compare against every candidate without stopping early, so timing says nothing.
-    for (const candidate of parsed.signatures) matched = constantTimeEqual(expected, candidate) || matched;
+    for (const candidate of parsed.signatures) matched = timingSafeEqual(expected, candidate) || matched;
   }
   if (!matched) throw signatureError('mismatch', 'The webhook signature does not match its body');
 
@@ -157,6 +159,101 @@ export function readHeader(headers: WebhookHeaders, name: string): string | unde
   return undefined;
 }
 
+/** Input of {@link verifyHexHmacSignature}. */
+export interface VerifyHexHmacInput {
+  /** The raw body exactly as received. */
+  rawBody: string | Uint8Array;
+  /** The signature header value (`hmac-sha256-hex=<hex>`); repeated headers as an array. */
+  header: string | readonly string[] | null | undefined;
+  /** The shared secret, or several while rotating (any one may match). NFKD-normalized before use. */
+  secret: string | readonly string[];
+  /**
+   * What precedes the hex digest in the header.
+   * @defaultValue 'hmac-sha256-hex='
+   */
+  prefix?: string;
+}
+
+/**
+ * Verify a hex HMAC-SHA256 of the raw body, without timestamp (EasyPost's
+ * `X-Hmac-Signature: hmac-sha256-hex=<hex>`; the secret is NFKD-normalized,
+ * as EasyPost does). Throws `WEBHOOK_SIGNATURE_INVALID` with `details.reason`
+ * `missing`, `malformed` or `mismatch`.
+ *
+ * The scheme signs no time, so a captured webhook verifies forever: replay
+ * protection comes from the event ids instead (the engine drops a tracking
+ * event or payment event it has already applied, and reads payment state
+ * back from the provider). Rotate the secret if one leaks.
+ *
+ * @example
+ * ```ts
+ * await verifyHexHmacSignature({
+ *   rawBody,
+ *   header: readHeader(headers, 'x-hmac-signature'),
+ *   secret: process.env.EASYPOST_WEBHOOK_SECRET!,
+ * });
+ * ```
+ */
+export async function verifyHexHmacSignature(input: VerifyHexHmacInput): Promise<void> {
+  const secrets = typeof input.secret === 'string' ? [input.secret] : [...input.secret];
+  if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s === '')) throw configurationError();
+  const prefix = input.prefix ?? 'hmac-sha256-hex=';
+  const header: unknown = input.header;
+  if (header === undefined || header === null) throw signatureError('missing', 'The webhook carries no signature header');
+  const raw = headerText(header);
+  if (raw === null) throw signatureError('malformed', 'The webhook signature header is not text');
+  if (raw.trim() === '') throw signatureError('missing', 'The webhook carries no signature header');
+  const candidates: Uint8Array[] = [];
+  for (const part of raw.split(',')) {
+    const value = part.trim();
+    if (!value.startsWith(prefix)) continue;
+    const hex = value.slice(prefix.length);
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw signatureError('malformed', `The webhook signature is not ${prefix}<64 hex digits>`);
+    candidates.push(fromHex(hex));
+  }
+  if (candidates.length === 0) throw signatureError('malformed', `The webhook signature header has no ${prefix}<hex> value`);
+  const body = typeof input.rawBody === 'string' ? encoder.encode(input.rawBody) : input.rawBody;
+  let matched = false;
+  for (const secret of secrets) {
+    const expected = await hmacSha256(secret.normalize('NFKD'), body);
+    for (const candidate of candidates) matched = timingSafeEqual(expected, candidate) || matched;
+  }
+  if (!matched) throw signatureError('mismatch', 'The webhook signature does not match its body');
+}
+
+/**
+ * HMAC-SHA256 of `data` under `secret` (UTF-8), with Web Crypto.
+ *
+ * @example
+ * ```ts
+ * const mac = await hmacSha256('whsec_test', `${timestamp}.${rawBody}`);
+ * ```
+ */
+export async function hmacSha256(secret: string | Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
+  const keyBytes = typeof secret === 'string' ? encoder.encode(secret) : secret;
+  const key = await globalThis.crypto.subtle.importKey('raw', keyBytes as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, bytes as BufferSource));
+}
+
+/**
+ * Compare two byte strings (or hex/ASCII strings) in time that depends only
+ * on their length, so a forger learns nothing from how long a refusal takes.
+ *
+ * @example
+ * ```ts
+ * timingSafeEqual(await hmacSha256(secret, rawBody), fromProvider); // true or false
+ * ```
+ */
+export function timingSafeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
+  const x = typeof a === 'string' ? encoder.encode(a) : a;
+  const y = typeof b === 'string' ? encoder.encode(b) : b;
+  if (x.length !== y.length) return false;
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
 // ---- internals ------------------------------------------------------------
 
 // The header as one string: a string, or an array of strings joined as HTTP does; null otherwise.
@@ -187,27 +284,13 @@ function parseSignatureHeader(raw: string): { timestamp: number; signatures: Uin
   return { timestamp, signatures };
 }
 
-async function hmac(secret: string, timestamp: number, payload: string | Uint8Array): Promise<Uint8Array> {
-  const key = await globalThis.crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+function hmac(secret: string, timestamp: number, payload: string | Uint8Array): Promise<Uint8Array> {
   const prefix = encoder.encode(`${timestamp}.`);
   const body = typeof payload === 'string' ? encoder.encode(payload) : payload;
   const message = new Uint8Array(prefix.length + body.length);
   message.set(prefix, 0);
   message.set(body, prefix.length);
-  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, message));
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
+  return hmacSha256(secret, message);
 }
 
 function toHex(bytes: Uint8Array): string {

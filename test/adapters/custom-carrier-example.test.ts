@@ -42,6 +42,16 @@ describeCarrierConformance(
       clock.advance(3_600_000);
       harbour.scan(label.trackingNumber, 'ON_VAN');
     },
+    injectFault: (c, fault) => worldOf(c).harbour.failNext(fault),
+    open: (c) => {
+      // Another process: a new adapter on the same Harbour account, nothing shared in memory.
+      const world = worldOf(c);
+      const other = harbourCouriers({ api: world.harbour.api, webhookSecret: SECRET, now: () => world.clock.now() });
+      worlds.set(other, world);
+      return other;
+    },
+    purchases: (c) => worldOf(c).harbour.labelsSold(),
+    labelService: (c, label) => worldOf(c).harbour.serviceOf(label.trackingNumber) ?? '',
   },
 );
 

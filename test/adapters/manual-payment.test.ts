@@ -3,9 +3,12 @@ import { manualPayment } from '../../src/adapters/manual-payment.js';
 import { describePaymentConformance } from '../../src/testing/payment-conformance.js';
 
 describePaymentConformance('manualPayment', () => manualPayment(), {
-  methods: { approve: 'manual:bank_transfer' },
+  methods: { approve: 'manual:bank_transfer', requiresAction: 'manual:bank_transfer' },
   settle: async (payments, p) => {
     await payments.markPaid(p.paymentId);
+  },
+  abandon: async (payments, p) => {
+    await payments.markFailed(p.paymentId);
   },
 });
 

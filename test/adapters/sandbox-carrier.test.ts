@@ -5,6 +5,16 @@ import { type FakeClock, fakeClock } from '../../src/testing/fake-clock.js';
 import { customer, parcel, usRequest, warehouse } from './carrier-fixtures.js';
 
 const DAY = 86_400_000;
+// How the sandbox plays each backend fault of the kit.
+const SANDBOX_FAULTS = {
+  server_error: 'error',
+  rate_limited: 'rate_limited',
+  timeout: 'timeout',
+  network_error: 'network',
+  client_error: 'rejected',
+  error_body: 'error_body',
+  lost_reply: 'late',
+} as const;
 const clocks = new WeakMap<SandboxCarrier, FakeClock>();
 const clockOf = (c: SandboxCarrier) => clocks.get(c) as FakeClock;
 
@@ -24,6 +34,13 @@ describeCarrierConformance(
     advance: (c) => {
       clockOf(c).advance(10 * DAY);
     },
+    injectFault: (c, fault) => c.injectFault(SANDBOX_FAULTS[fault]),
+    open: (c) => {
+      const other = c.open();
+      clocks.set(other, clockOf(c));
+      return other;
+    },
+    purchases: (c) => c.labels().length,
   },
 );
 
@@ -102,12 +119,12 @@ describe('sandboxCarrier', () => {
     const carrier = sandboxCarrier({ clock });
     const label = await buyLabel(carrier);
     clock.advance(60_000);
-    expect(await carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: 'v1' })).toEqual({ voided: true });
+    expect(await carrier.voidShipment({ labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: 'v1' })).toEqual({ status: 'voided' });
     clock.advance(DAY);
     expect((await carrier.track(label.trackingNumber)).map((e) => e.status)).toEqual(['pending', 'cancelled']);
     const late = await buyLabel(carrier, 'other');
     clock.advance(3 * 3_600_000);
-    expect(await carrier.voidShipment({ labelId: late.labelId, trackingNumber: late.trackingNumber, idempotencyKey: 'v2' })).toEqual({ voided: false });
+    expect(await carrier.voidShipment({ labelId: late.labelId, trackingNumber: late.trackingNumber, idempotencyKey: 'v2' })).toMatchObject({ status: 'refused' });
   });
 
   it('sends signed webhooks that parse back into the tracked events', async () => {
@@ -148,5 +165,57 @@ describe('sandboxCarrier', () => {
     const result = await carrier.validateAddress({ ...sloppy, postalCode: 'SW1A1AAX' });
     expect(result.valid).toBe(false);
     expect(result.messages[0]?.code).toBe('INVALID_ADDRESS');
+  });
+});
+
+describe('sandboxCarrier: what real carriers do', () => {
+  it('quotes with a providerRef and refuses a purchase whose reference was altered or, when required, missing', async () => {
+    const carrier = sandboxCarrier({ requireProviderRef: true });
+    const rate = (await carrier.getRates(usRequest)).rates[0]!;
+    expect(rate.providerRef).toEqual({ rateId: expect.stringMatching(/^rate_/), service: rate.service });
+    const buy = (r: typeof rate, key: string) =>
+      carrier.createShipment({ shipmentId: 'shp_1', rate: r, from: warehouse, to: customer, parcels: usRequest.parcels, idempotencyKey: key });
+    await expect(buy({ ...rate, amount: { ...rate.amount, amount: 1 } }, 'cheap')).rejects.toMatchObject({ details: { reason: 'unknown_rate' } });
+    const { providerRef: _dropped, ...bare } = rate;
+    await expect(buy(bare, 'bare')).rejects.toMatchObject({ details: { reason: 'unknown_rate' } });
+    expect((await buy(rate, 'ok')).cost).toEqual(rate.amount);
+  });
+
+  it('settles async voids later: pending, then voided with a cancelled scan, same answer for the same key', async () => {
+    const clock = fakeClock();
+    const carrier = sandboxCarrier({ clock, voids: 'async', voidSettleMs: 30 * 60_000 });
+    const label = await buyLabel(carrier);
+    const request = { labelId: label.labelId, trackingNumber: label.trackingNumber, idempotencyKey: 'v1' };
+    expect(await carrier.voidShipment(request)).toMatchObject({ status: 'pending' });
+    clock.advance(10 * 60_000);
+    expect(await carrier.voidShipment(request)).toMatchObject({ status: 'pending' });
+    expect((await carrier.track(label.trackingNumber)).map((e) => e.status)).toEqual(['pending']);
+    clock.advance(DAY);
+    expect(await carrier.voidShipment(request)).toEqual({ status: 'voided' });
+    expect((await carrier.track(label.trackingNumber)).map((e) => e.status)).toEqual(['pending', 'cancelled']);
+  });
+
+  it('shares its backend with a second instance, and injects one-shot faults per instance', async () => {
+    const carrier = sandboxCarrier();
+    const other = carrier.open();
+    const label = await buyLabel(carrier, 'k1');
+    expect(await buyLabel(other, 'k1')).toEqual(label);
+    expect(other.labels()).toHaveLength(1);
+    carrier.injectFault('rate_limited');
+    await expect(buyLabel(carrier, 'k2')).rejects.toMatchObject({ code: 'CARRIER_ERROR', retryable: true, details: { reason: 'rate_limited' } });
+    carrier.injectFault('error_body');
+    await expect(buyLabel(carrier, 'k2')).rejects.toMatchObject({ retryable: false, details: { reason: 'error_body' } });
+    carrier.injectFault('late');
+    await expect(buyLabel(carrier, 'k2')).rejects.toMatchObject({ retryable: true });
+    expect((await buyLabel(other, 'k2')).trackingNumber).toBe(carrier.labels()[1]?.trackingNumber);
+    expect(carrier.labels()).toHaveLength(2);
+  });
+
+  it('gives failed attempts an incident reason', async () => {
+    const clock = fakeClock();
+    const carrier = sandboxCarrier({ clock, scenario: 'failed_then_delivered' });
+    const label = await buyLabel(carrier);
+    const failed = carrier.schedule(label.trackingNumber).find((e) => e.status === 'delivery_failed');
+    expect(failed?.reason).toBe('recipient_unavailable');
   });
 });

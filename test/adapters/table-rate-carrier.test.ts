@@ -86,7 +86,7 @@ describe('tableRateCarrier', () => {
     carrier.recordScan({ trackingNumber: a.trackingNumber, status: 'delivered', occurredAt: '2025-01-02T09:00:00.000Z', location: 'München' });
     carrier.recordScan({ trackingNumber: a.trackingNumber, status: 'in_transit', occurredAt: '2025-01-01T18:00:00.000Z' });
     expect((await carrier.track(a.trackingNumber)).map((e) => e.status)).toEqual(['pending', 'in_transit', 'delivered']);
-    expect(await carrier.voidShipment({ labelId: a.labelId, trackingNumber: a.trackingNumber, idempotencyKey: 'v' })).toEqual({ voided: false });
+    expect(await carrier.voidShipment({ labelId: a.labelId, trackingNumber: a.trackingNumber, idempotencyKey: 'v' })).toMatchObject({ status: 'refused' });
     expect(() => carrier.recordScan({ trackingNumber: 'NW404', status: 'delivered' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 

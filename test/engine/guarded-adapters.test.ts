@@ -116,10 +116,35 @@ describe('rates at the port boundary', () => {
     expect(quote.rates).toEqual([{ carrierId: 'odd-co', service: 'ground', speed: 'standard', amount: { amount: 5, currency: 'USD' }, transitDays: null, estimatedDelivery: '2026-03-05' }]);
     expect(quote.messages).toEqual([{ carrierId: 'odd-co', code: 'NOTE', message: 'fine' }]);
   });
+
+  it('keeps a rate’s providerRef as the carrier gave it, and drops a rate whose reference is not small plain JSON', async () => {
+    const base = { carrierId: 'odd-co', service: 'ground', speed: 'standard', amount: { amount: 5, currency: 'USD' }, transitDays: null, estimatedDelivery: null };
+    const ref = { shipmentId: 'shp_1', rateId: 'rate_1', legs: [1, null, true] };
+    const carrier = guardCarrier(
+      misbehaving(flatRateCarrier('odd-co', 100), {
+        getRates: async () => ({
+          rates: [
+            { ...base, providerRef: ref },
+            { ...base, service: 'big', providerRef: { blob: 'x'.repeat(2100) } },
+            { ...base, service: 'date', providerRef: { at: new Date() } },
+            { ...base, service: 'nan', providerRef: [Number.NaN] },
+          ],
+          messages: [],
+        }),
+      }),
+    );
+    const quote = await carrier.getRates({} as never);
+    expect(quote.rates).toEqual([{ ...base, providerRef: ref }]);
+    expect(quote.messages.map((m) => m.message)).toEqual([
+      expect.stringMatching(/^Rate 1 ignored: providerRef: must be at most 2048 bytes/),
+      expect.stringMatching(/^Rate 2 ignored: providerRef: must hold only plain objects/),
+      expect.stringMatching(/^Rate 3 ignored: providerRef: must not hold NaN/),
+    ]);
+  });
 });
 
 describe('voids and tracking at the port boundary', () => {
-  it.each([[{ voided: 'yes' }], [{}], [null], [{ voided: 1 }]])('a void answered %j is CARRIER_ERROR, not a void', async (answer) => {
+  it.each([[{ voided: true }], [{ status: 'done' }], [{ status: true }], [{}], [null], [{ status: 'voided', message: 7 }]])('a void answered %j is CARRIER_ERROR, not a void', async (answer) => {
     const carrier = guardCarrier(misbehaving(flatRateCarrier('odd-co', 100), { voidShipment: async () => answer }));
     const error = await carrier.voidShipment({ labelId: 'l', trackingNumber: 't', idempotencyKey: 'k' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CarrierError);
@@ -133,7 +158,7 @@ describe('voids and tracking at the port boundary', () => {
     const carrier = misbehaving(inner, {
       // Asked about any other parcel, it answers with the victim's delivery.
       track: async (asked: string) =>
-        asked === victim ? [] : [{ carrierId: inner.id, trackingNumber: victim, status: 'delivered', occurredAt: clock.now().toISOString() }],
+        asked === victim ? [] : [{ carrierId: inner.id, trackingNumber: victim, status: 'delivered', occurredAt: clock.now().toISOString(), eventId: 'evt_stray' }],
     });
     const shop = makeShop({ clock, carriers: [carrier] });
     await stock(shop.ff, 'east', { MUG: 5 });

@@ -2,7 +2,7 @@
 // clock, so the real scans after it still apply and delivery is reached.
 import { describe, expect, it } from 'vitest';
 import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import type { TrackingEvent } from '../../src/domain/tracking.js';
+import type { TrackingEventInput as TrackingEvent } from '../../src/domain/tracking.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
 import { HOUR, expectCode, fulfil, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';
 
@@ -52,8 +52,8 @@ describe('tracking events from the future', () => {
     const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
     const carrier = Object.assign(Object.create(inner), {
       parseWebhook: async () => [
-        { carrierId: inner.id, trackingNumber: tn, status: 'picked_up', occurredAt: at(-HOUR) },
-        { carrierId: inner.id, trackingNumber: tn, status: 'out_for_delivery', occurredAt: '9999-12-31T23:59:59.000Z' },
+        { carrierId: inner.id, trackingNumber: tn, status: 'picked_up', occurredAt: at(-HOUR), eventId: 'evt_pickup' },
+        { carrierId: inner.id, trackingNumber: tn, status: 'out_for_delivery', occurredAt: '9999-12-31T23:59:59.000Z', eventId: 'evt_future' },
       ],
     });
     const shop = makeShop({ clock, carriers: [carrier] });

@@ -27,7 +27,7 @@ export function webhookPayments(clock: Clock, secret = 'whsec_payments'): Webhoo
       await verifyWebhook({ secret, payload: rawBody, header: readHeader(headers, SIGNATURE_HEADER), now: clock.now() });
       const text = typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody);
       const body = JSON.parse(text) as { id: string; payment: string; status: PaymentStatus };
-      return { eventId: body.id, paymentId: body.payment, status: body.status };
+      return { eventId: body.id, paymentId: body.payment, type: `payment.${body.status}`, status: body.status };
     },
   };
   return {

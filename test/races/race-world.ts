@@ -109,7 +109,7 @@ export async function raceWorld(store: RaceStore, seed: number, initial: number,
   };
   voidingCarrier.voidShipment = async (request) => {
     const result = await carrier.voidShipment(request);
-    if (result.voided) voided.add(request.trackingNumber);
+    if (result.status === 'voided') voided.add(request.trackingNumber);
     return result;
   };
   const paymentAdapter = jitter(payments, random, ['authorize', 'capture', 'void', 'refund', 'retrieve']) as PaymentAdapter;
