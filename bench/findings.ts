@@ -19,27 +19,88 @@ Already done: mutators edit the private copy storage returns instead of deep-clo
 cartonization validates a box catalog once instead of per call. Together these took the lifecycle from
 0.14× to the figure above.
 
+Profiled again after the intent model merged (1,500 orders, \`--cpu-prof\`): the JSON copy of the order
+in the memory store is about 17 % of the time (\`JSON.stringify\` on write 9 %, \`JSON.parse\` on read
+8 %), zod checks of command input about 10 %, garbage collection about 4 %; the rest is spread over
+placement, cartonization, the intent machinery and the adapters. Handing out frozen records would take
+most of the first 17 % but not more, and an object graph per order is likely to hold more heap than
+the same order as one JSON string (not measured), which works against the heap-per-order target; it
+was not done in this round.
+
 What would close the gap: a storage representation that avoids re-serializing the whole order on every
 command (for example per-shipment records, or storing frozen objects and copying only what a command
 edits), and letting a picker's pick → pack → ship sequence reuse the order each step just wrote. Half
 the speed of bare XState is not reachable while every command persists a full, isolated order.`,
 
+  'tracking-pg': `
+Why: each delivery is three round trips, all of them short, against the baseline's four (BEGIN, an
+insert, an update, COMMIT); it is the work around them that costs. A profile of 1,000 deliveries from
+16 senders (no version conflicts among them: 1,000 order writes for 1,000 scans) shows the engine
+process idle about 30 % of the time waiting on PostgreSQL and, on the CPU, the HMAC check of every
+body, the schema checks of the request and of the adapter's parsed events, and serializing the whole
+order (2–3 KB of JSON) for the single statement that writes its \`jsonb\` row together with its
+events, lookup keys and listing tags. The baseline's update touches one narrow row. On a 2-core machine shared by the database and the
+benchmark, PostgreSQL's cost of rewriting the document is most of the difference.
+
+Already done: the imported HMAC key is kept per secret instead of being imported for every signature,
+which took the signature's share of the engine's CPU from about 15 % to about 6 %.
+
+What would close it: coalescing the order writes concurrent webhooks make in one process into
+multi-row statements, as reservations already are (the same lever as placement), and a narrower write
+for a scan than the whole order document: a shipment's tracking state in its own row, or an update
+that changes only the shipment in the \`jsonb\`.`,
+
+  'relay-placement-cost': `
+Not profiled in this round: the figure could only run once the \`relay\` option was accepted again
+(see the changelog), and this run's spread (see the table) is wide on a loaded machine. By design the
+cost is one more outbox message per order write, carrying a copy of that write's events, in the same
+atomic step. What would close it if the median stays under the target: carrying the events by
+reference to the order history instead of a copy in the message.`,
+
+  'otel-placement-cost': `
+Not profiled in this round, for the same reason as the relay row. By design every command opens a
+span and every adapter attempt a child span with its attributes, plus histogram records, all through
+the OpenTelemetry SDK the host configured (here the SDK tracer with a discarding exporter). What would
+close it: building command attributes only when the span is sampled, and reusing attribute objects
+for adapter spans.`,
+
+  'bundle-size': `
+Why: the engine itself is over the budget. Bundling \`createFulfillment\` alone (no schemas,
+machines or strategies re-exported) gives 41.3 KB; the whole entry is 42.4 KB. Per module (esbuild
+metafile, minified bytes), the largest parts are the commands (picking 5.6 K, cancellation 5.5 K,
+returns 4.7 K, payment flow 4.3 K, shipping 4.2 K, tracking 3.8 K, placement 3.7 K), the intent
+model that merged last (effects 4.7 K, intents 3.4 K, the intent schemas 2.1 K, hand-over 2.4 K),
+the port-boundary checks (2.5 K), configuration checks (4.9 K) and cartonization (6.6 K with its
+search). User-facing messages in template strings are about 3 KB of the gzipped size.
+
+Already done: \`storage\` is required, so the memory store (about 6.8 KB gzipped with its
+reservation rules) is no longer in every host's core, and the webhook-signature and carrier-status
+helpers, which only adapter authors use, moved to \`fulfillkit/adapters\` (1.3 KB). Together these
+took the entry from 50.5 KB to 42.4 KB.
+
+What would close it (about 1.4 KB gzipped): measured by stubbing one module at a time, the
+instrumentation and relay wrappers cost 0.8 KB and could be brought by the option that needs them;
+the payment-webhook command 0.45 KB. The larger lever is the commands themselves (returns alone is
+1.4 KB gzipped): a review for steps several commands spell out separately, done together with the
+owners of those commands, or a budget that is raised deliberately for the intent model.`,
+
   'hot-sku-pg-place': `
-This row is context: the target is met at the layer the baseline works at (row "3. Hot SKU on
-PostgreSQL": the reservations orders.place makes, 10,000 at once, against one conditional UPDATE per
-order). Correctness holds here too: exactly the stock was reserved in every run, every other order was
+The reservation layer alone meets its target (row "3. Hot SKU on PostgreSQL": the reservations
+orders.place makes, 10,000 at once, against one conditional UPDATE per order); whole placements are
+held to ≥ 3×. Correctness holds: exactly the stock was reserved in every run, every other order was
 refused with \`INSUFFICIENT_STOCK\`.
 
-Why whole placements are not 5× faster than a bare UPDATE: after the 1,000th unit the baseline's
+Why whole placements are slower than a bare UPDATE: after the 1,000th unit the baseline's
 remaining 9,000 UPDATEs find \`on_hand - reserved >= 1\` false, one cheap round trip each. A placement
 also validates the order, allocates it, authorizes payment and, for the 1,000 winners, writes the order
-with its events, keys and confirmation message. A profile of 10,000 concurrent placements shows about
-2.4 s of Node CPU (240 µs per order, a seventh of it garbage collection) on two cores shared with
-PostgreSQL, which alone is longer than the baseline's whole run.
+with its events, keys and confirmation message, each winner in its own statement. A profile of 10,000
+concurrent placements shows about 2.4 s of Node CPU (240 µs per order, a seventh of it garbage
+collection) on two cores shared with PostgreSQL, which alone is longer than the baseline's whole run.
 
-What would close the gap: coalescing the winners' order writes the way reservations are coalesced (one
-multi-row statement per batch of concurrent \`createOrder\` calls), and a cheaper refusal path for a SKU
-the last batch saw sold out (skip allocation and reserve, confirm with one coalesced level read).`,
+What would close the gap (not done in this round): coalescing the winners' order writes the way
+reservations are coalesced (one multi-row statement per batch of concurrent \`createOrder\` calls, with
+per-row outcomes for version and idempotency conflicts), and a cheaper refusal path for a SKU the last
+batch saw sold out (skip allocation and reserve, confirm with one coalesced level read).`,
 
   'hot-sku-pg': `
 Why: the reservation batch runs one locking transaction per batch of concurrent reserves; on a loaded
@@ -47,8 +108,13 @@ machine the batch size drops and each batch pays its own commit. Larger batches 
 trade latency for throughput.`,
 
   'placement-pg': `
-Why: a placement is a batched reservation transaction and a single-statement order write, against one
-hand-written transaction per order; on a loaded machine Node's share of the two cores decides.`,
+Why: a placement is a batched reservation transaction and a single-statement order write per order,
+against one hand-written transaction per order; on a loaded machine Node's share of the two cores
+decides, and each of the 16 callers' order writes is still its own round trip and commit.
+
+What would close it (not done in this round): the same coalescing of concurrent \`createOrder\` and
+\`updateOrder\` calls of one process into multi-row statements that reservations already use
+(src/adapters/postgres-reserve-queue.ts), so 16 callers share a commit.`,
 
   'scaling-mem': `
 Why: \`get\` is a \`Map\` lookup and a \`JSON.parse\` of one document, and listing walks an index from a
@@ -65,7 +131,12 @@ shared buffers.`,
 
   'heap-per-order': `
 Why: the order document is about 2.2 KB of JSON text (one byte a character) and its history about
-0.8 KB; keys, tags and index entries add the rest.`,
+0.8 KB; keys, tags and index entries add the rest.
+
+What would close it (not done in this round): the history is most of the margin: its events repeat
+the order id, type names and timestamps in full. Keeping them compressed or as a compact tuple text
+per event, and sharing the lookup-key strings with the order's own ids, are the levers (not measured);
+a store of frozen objects would probably go the other way.`,
 
   'outbox-workers': `
 Why: the workers share one PostgreSQL, and on this machine they also share its two cores with it (and

@@ -49,7 +49,7 @@ export async function heapBench(settings: BenchSettings): Promise<BenchResult[]>
       subjectValue: spreadOf(samples.map((s) => s.stored)),
       baselineValue: spreadOf(samples.map((s) => s.json)),
       ratio: spreadOf(samples.map((s) => s.stored / s.json)),
-      target: { on: 'subject', kind: 'max', value: 4096, label: '≤ 4 KB' },
+      target: { on: 'subject', kind: 'max', value: 3072, label: '≤ 3 KB' },
       note,
     },
     {

@@ -123,3 +123,12 @@ export function markdownTable(results: BenchResult[]): string {
     ...results.map((r) => `| ${rowCells(r).map(esc).join(' | ')} |`),
   ].join('\n');
 }
+
+/** One line per figure for the console while the suite runs: ratio with its spread, target, and whether it is met. */
+export function summaryLine(r: BenchResult): string {
+  if (r.skipped) return `  ${r.id}: not run (${r.skipped})`;
+  const spread = `${fmtRatio(r.ratio.median)} (${fmtRatio(r.ratio.min)}–${fmtRatio(r.ratio.max)}, n=${r.ratio.samples.length})`;
+  const value = r.target.on === 'ratio' ? '' : `, ${fmtValue(r.subjectValue.median, r.unit)}`;
+  const verdict = targetMet(r) ? 'met' : `MISSED (${shortfall(r) ?? ''})`;
+  return `  ${r.id}: ${spread}${value}, target ${r.target.label}: ${verdict}`;
+}

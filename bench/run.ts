@@ -13,9 +13,10 @@ import { type Machine, renderDocument } from './document.js';
 import { type BenchDatabase, DEFAULT_DATABASE_URL, openBenchDatabase } from './pg.js';
 import { pgbouncerPlacementBench } from './pgbouncer-pg.js';
 import { placementBench } from './placement-pg.js';
-import { type BenchResult, type BenchSettings, consoleTable, shortfall, targetMet } from './report.js';
+import { type BenchResult, type BenchSettings, consoleTable, shortfall, summaryLine, targetMet } from './report.js';
 import { natsRelayBench, telemetryCostBench } from './relay.js';
 import { memoryScalingBench, postgresScalingBench } from './scaling.js';
+import { trackingBench } from './tracking-pg.js';
 import { outboxWorkersBench } from './workers-pg.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,8 +57,10 @@ async function main(): Promise<number> {
     process.stdout.write(`• ${name} … `);
     try {
       const r = await fn();
-      results.push(...(Array.isArray(r) ? r : [r]));
+      const list = Array.isArray(r) ? r : [r];
+      results.push(...list);
       process.stdout.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+      for (const one of list) process.stdout.write(`${summaryLine(one)}\n`);
     } catch (err) {
       errors.push(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       process.stdout.write('FAILED\n');
@@ -72,9 +75,11 @@ async function main(): Promise<number> {
       await step('2. placement (PostgreSQL)', () => placementBench(settings, db));
       await step('3. hot SKU reservations (PostgreSQL)', () => hotSkuReservationBench(settings, db));
       await step('3. hot SKU placements (PostgreSQL)', () => hotSkuBench(settings, db));
+      await step('8. tracking at volume (PostgreSQL)', () => trackingBench(settings, db));
     } else {
       results.push(skipPg('placement-pg', '2. Placement on PostgreSQL', 'orders placed/s, 16 callers', 'raw pg transaction per order', '≥ 0.8×'));
       results.push(skipPg('hot-sku-pg', '3. Hot SKU on PostgreSQL', '10,000 orders for 1,000 units', 'naive conditional UPDATE', 'exactly 1,000 reserved, ≥ 5×'));
+      results.push(skipPg('tracking-pg', '8. Tracking at volume on PostgreSQL', 'webhook deliveries/s, 16 senders', 'raw pg transaction per delivery', '≥ 1×'));
     }
     await step('4. scaling (memory)', () => memoryScalingBench(settings));
     if (db) await step('4. scaling (PostgreSQL)', () => postgresScalingBench(settings, db));

@@ -26,13 +26,24 @@ async function openStore(storage: StorageAdapter, namespace: string): Promise<St
   return { shop, size: 0 };
 }
 
-async function fill(store: Store, target: number, width: number): Promise<void> {
+async function fill(store: Store, target: number, width: number, label: string): Promise<void> {
   const template: Order = makeTestOrder({ createdAt: AT });
   const from = store.size;
-  await pooled(target - from, width, async (i) => {
+  const count = target - from;
+  // A progress line for the long prefills (a million orders take minutes), updated every 5 %.
+  const step = Math.max(1, Math.floor(count / 20));
+  const started = performance.now();
+  let done = 0;
+  await pooled(count, width, async (i) => {
     const n = from + i;
     const order = { ...template, id: `pre_${n}`, status: PREFILL_STATUSES[n % PREFILL_STATUSES.length] as OrderStatus };
     await store.shop.storage.createOrder({ order });
+    done++;
+    if (count >= 50_000 && (done % step === 0 || done === count)) {
+      const s = ((performance.now() - started) / 1000).toFixed(0);
+      process.stdout.write(`\r  ${label}: prefill ${Math.round((done / count) * 100)} % (${(from + done).toLocaleString('en-US')} of ${target.toLocaleString('en-US')} orders, ${s} s) `);
+      if (done === count) process.stdout.write('\n');
+    }
   });
   store.size = target;
 }
@@ -112,12 +123,12 @@ export async function memoryScalingBench(settings: BenchSettings): Promise<Bench
   const ops = settings.smoke ? { place: 100, get: 500, list: 50 } : { place: 1_000, get: 20_000, list: 400 };
   const small = await openStore(memoryStorage(), 's');
   const big = await openStore(memoryStorage(), 'b');
-  await fill(small, sizes[0] as number, 1);
+  await fill(small, sizes[0] as number, 1, 'memory');
   const mid: string[] = [];
   let last: BenchResult[] = [];
   for (const size of sizes.slice(1)) {
     const started = performance.now();
-    await fill(big, size, 1);
+    await fill(big, size, 1, 'memory');
     const prefillS = ((performance.now() - started) / 1000).toFixed(1);
     last = [];
     for (const op of ['place', 'get', 'list'] as const) {
@@ -139,8 +150,8 @@ export async function postgresScalingBench(settings: BenchSettings, db: BenchDat
   const small = await openStore(await db.storage(), 's');
   const big = await openStore(await db.storage(), 'b');
   const started = performance.now();
-  await fill(small, sizes[0] as number, 16);
-  await fill(big, sizes[1] as number, 16);
+  await fill(small, sizes[0] as number, 16, 'PostgreSQL');
+  await fill(big, sizes[1] as number, 16, 'PostgreSQL');
   const prefillS = ((performance.now() - started) / 1000).toFixed(1);
   for (const store of [small, big]) await db.pool.query(`ANALYZE "${(store.shop.storage as unknown as { schema: string }).schema}".orders`);
   const results: BenchResult[] = [];
