@@ -1,5 +1,6 @@
 // EasyPost on fetch: shipments with rates, labels bought by rate, refunds
 // (asynchronous), trackers, address verification and HMAC-signed webhooks.
+import { toStreetAddress } from '../street-address.js';
 import type { Address } from '../../domain/address.js';
 import type { CustomsDeclaration } from '../../domain/customs.js';
 import { CarrierError, FulfillmentError } from '../../domain/errors.js';
@@ -146,8 +147,8 @@ export function easypostCarrier(options: EasyPostCarrierOptions): CarrierAdapter
   const shipmentBody = (request: { from: Address; to: Address; parcels: Parcel[]; customs?: CustomsDeclaration }, reference: string) => ({
     shipment: {
       reference,
-      from_address: toEasyPostAddress(request.from),
-      to_address: toEasyPostAddress(request.to),
+      from_address: toStreetAddress(request.from),
+      to_address: toStreetAddress(request.to),
       parcel: toEasyPostParcel(request.parcels[0] as Parcel),
       ...(request.customs === undefined ? {} : { customs_info: toCustomsInfo(request.customs) }),
       options: { label_format: format, ...(request.customs === undefined ? {} : { incoterm: request.customs.incoterm }) },
@@ -268,7 +269,7 @@ export function easypostCarrier(options: EasyPostCarrierOptions): CarrierAdapter
     },
 
     async validateAddress(address: Address, callOptions?: AdapterCallOptions): Promise<AddressValidation> {
-      const answer = (await call('POST', '/addresses', { address: toEasyPostAddress(address), verify: true }, callOptions?.signal, 'verify address')) as {
+      const answer = (await call('POST', '/addresses', { address: toStreetAddress(address), verify: true }, callOptions?.signal, 'verify address')) as {
         street1?: string;
         street2?: string | null;
         city?: string;
@@ -359,21 +360,6 @@ function toMinor(amount: string, currency: string): number {
   const value = Number(amount);
   if (!Number.isFinite(value) || value < 0) throw new CarrierError(`EasyPost sent a price that is not a number: ${amount}`, { carrierId: 'easypost', retryable: false });
   return Math.round(value * (ZERO_DECIMAL.has(currency) ? 1 : 100));
-}
-
-function toEasyPostAddress(a: Address) {
-  return {
-    name: a.name,
-    ...(a.company === undefined ? {} : { company: a.company }),
-    street1: a.line1,
-    ...(a.line2 === undefined ? {} : { street2: a.line2 }),
-    city: a.city,
-    ...(a.region === undefined ? {} : { state: a.region }),
-    zip: a.postalCode,
-    country: a.country,
-    ...(a.phone === undefined ? {} : { phone: a.phone }),
-    ...(a.email === undefined ? {} : { email: a.email }),
-  };
 }
 
 // EasyPost measures parcels in inches and ounces.

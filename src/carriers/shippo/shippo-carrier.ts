@@ -1,5 +1,6 @@
 // Shippo over the official `shippo` SDK: shipments and rates, transactions
 // (labels) found again by idempotency key, refunds, tracks and webhooks.
+import { toStreetAddress } from '../street-address.js';
 import type { Address } from '../../domain/address.js';
 import type { CustomsDeclaration } from '../../domain/customs.js';
 import { CarrierError, FulfillmentError } from '../../domain/errors.js';
@@ -149,8 +150,8 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierAdapter {
     callOptions?.signal === undefined ? { timeoutMs } : { timeoutMs, fetchOptions: { signal: callOptions.signal } };
 
   const shipmentRequest = (request: { from: Address; to: Address; parcels: Parcel[]; customs?: CustomsDeclaration }, metadata: string) => ({
-    addressFrom: toShippoAddress(request.from),
-    addressTo: toShippoAddress(request.to),
+    addressFrom: toStreetAddress(request.from),
+    addressTo: toStreetAddress(request.to),
     parcels: request.parcels.map(toShippoParcel),
     metadata: metadata.slice(0, 100),
     async: false,
@@ -263,7 +264,7 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierAdapter {
     },
 
     async validateAddress(address: Address, callOptions?: AdapterCallOptions): Promise<AddressValidation> {
-      const answer = await call('validate address', () => client.addresses.create({ ...toShippoAddress(address), validate: true }, opts(callOptions)));
+      const answer = await call('validate address', () => client.addresses.create({ ...toStreetAddress(address), validate: true }, opts(callOptions)));
       const results = answer.validationResults;
       const valid = results?.isValid === true;
       const messages = (results?.messages ?? []).map((m) => ({ carrierId: id, code: m.code || 'ADDRESS', message: m.text ?? 'address problem' }));
@@ -348,21 +349,6 @@ function speedOf(days: number | undefined): ShippingSpeed {
   if (days <= 2) return 'express';
   if (days <= 5) return 'standard';
   return 'economy';
-}
-
-function toShippoAddress(a: Address) {
-  return {
-    name: a.name,
-    ...(a.company === undefined ? {} : { company: a.company }),
-    street1: a.line1,
-    ...(a.line2 === undefined ? {} : { street2: a.line2 }),
-    city: a.city,
-    ...(a.region === undefined ? {} : { state: a.region }),
-    zip: a.postalCode,
-    country: a.country,
-    ...(a.phone === undefined ? {} : { phone: a.phone }),
-    ...(a.email === undefined ? {} : { email: a.email }),
-  };
 }
 
 function toShippoParcel(p: Parcel) {
