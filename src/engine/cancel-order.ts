@@ -38,7 +38,7 @@ export async function cancelOrder(ctx: EngineContext, orderId: string, raw: { re
 }
 
 /** Shared by cancel and reservation expiry: undo everything not yet shipped. */
-export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: string, expired = false): Promise<Order> {
+export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: string, expired = false, reservationLapsed = expired): Promise<Order> {
   // The expiry sweep passes the money it found at the provider on the order it hands over.
   let lost: Order['payment'] | null = expired && ['authorized', 'captured', 'requires_action'].includes(order.payment.status) ? order.payment : null;
   if (!hasShipped(order) && !expired) {
@@ -49,8 +49,8 @@ export async function cancelUnshipped(ctx: EngineContext, order: Order, reason: 
       lost = { ...order.payment, paymentId: found.paymentId, status: found.status, authorized: found.authorized, captured: found.captured };
     }
   }
-  const fingerprint = JSON.stringify({ reason, expired });
-  return act(ctx, order.id, (current, retry) => decideCancel(ctx, current, reason, expired, lost, retry, fingerprint), cancelHandler, order);
+  const fingerprint = JSON.stringify({ reason, expired, reservationLapsed });
+  return act(ctx, order.id, (current, retry) => decideCancel(ctx, current, reason, expired, reservationLapsed, lost, retry, fingerprint), cancelHandler, order);
 }
 
 /** The expiry sweep found the money of an unpaid order: record it so the cancellation gives it back. */
@@ -63,6 +63,7 @@ function decideCancel(
   order: Order,
   reason: string,
   expired: boolean,
+  reservationLapsed: boolean,
   lost: Order['payment'] | null,
   retry: boolean,
   fingerprint: string,
@@ -118,7 +119,8 @@ function decideCancel(
     }
   }
   // Money before stock: a failed void or refund leaves the order holding its units.
-  if (order.reservationId && !expired) {
+  // A lapsed hold was released by the expiry itself; a stale unpaid order's hold is still live.
+  if (order.reservationId && !reservationLapsed) {
     if (whole && orderActions.includes('releaseReservation')) {
       effects.push({ kind: 'releaseStock', reservationId: order.reservationId, lines: null, opId: `cancel:${order.version}`, reason });
     } else if (!whole && release.length > 0) {

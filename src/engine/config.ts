@@ -162,20 +162,24 @@ export function resolvePolicy(policy: FulfillmentConfig['policy'] = {}): Fulfill
 // back-office instance, payments for an inventory service) is reported by the first
 // command that needs it, before that command changes anything. See docs/decisions.md.
 
-const CONFIG_KEYS: ReadonlySet<string> = new Set<keyof FulfillmentConfig>([
-  'storage',
-  'locations',
-  'carriers',
-  'payments',
-  'notifier',
-  'boxes',
-  'policy',
-  'clock',
-  'orderMachine',
-  'generateId',
-  'onHandlerError',
-  'onBackgroundError',
-]);
+// A field added to FulfillmentConfig but not here fails to compile.
+const CONFIG_FIELDS: Record<keyof FulfillmentConfig, true> = {
+  storage: true,
+  locations: true,
+  carriers: true,
+  payments: true,
+  notifier: true,
+  boxes: true,
+  policy: true,
+  clock: true,
+  orderMachine: true,
+  generateId: true,
+  onHandlerError: true,
+  onBackgroundError: true,
+  relay: true,
+  instrumentation: true,
+};
+const CONFIG_KEYS: ReadonlySet<string> = new Set(Object.keys(CONFIG_FIELDS));
 
 const nonNegativeInt = z.number().int().nonnegative();
 const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { message: 'expected a function' });
@@ -196,6 +200,9 @@ const policySchema = z.strictObject({
   intentLeaseMs: z.number().int().positive(),
   trackingClockSkewMs: nonNegativeInt,
 });
+// Every policy field is validated: a field added to FulfillmentPolicy but not here fails to compile.
+const _everyPolicyField: Record<keyof FulfillmentPolicy, unknown> = policySchema.shape;
+void _everyPolicyField;
 
 function configError(message: string, details: Record<string, unknown>): FulfillmentError {
   return new FulfillmentError('CONFIGURATION_ERROR', `createFulfillment: ${message}`, { details });

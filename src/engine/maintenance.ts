@@ -108,9 +108,14 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
   if (order.status === 'on_hold' && order.payment.status !== 'requires_action' && order.payment.status !== 'failed') return false;
   const payments = ctx.payments;
   if (payments) {
-    const found = order.payment.paymentId
-      ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId: order.payment.paymentId as string }, o)).catch(() => null)
-      : await lookupByKey(ctx, payments, authorizeKey(order.id, order.payment.attempts));
+    // A lookup that fails throws: an order is never cancelled because the provider could not be asked.
+    const paymentId = order.payment.paymentId;
+    const key = authorizeKey(order.id, order.payment.attempts);
+    const found = paymentId
+      ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ paymentId }, o))
+      : payments.capabilities.lookupByIdempotencyKey
+        ? await callAdapter('payment.retrieve', ctx.policy.retry, (o) => payments.retrieve({ idempotencyKey: key }, o))
+        : null;
     if (found && (found.status === 'authorized' || found.status === 'captured') && order.status !== 'on_hold') {
       if (!expired) {
         await recordAuthorized(ctx, order, found);
@@ -120,7 +125,8 @@ async function settle(ctx: EngineContext, order: Order, expired: boolean): Promi
       order = withFoundPayment(order, found);
     }
   }
-  await cancelUnshipped(ctx, order, 'reservation expired before payment', true);
+  // The provider was asked above; the hold is gone only when it expired.
+  await cancelUnshipped(ctx, order, expired ? 'reservation expired before payment' : 'payment not completed in time', true, expired);
   return true;
 }
 

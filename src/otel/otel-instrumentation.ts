@@ -158,10 +158,12 @@ function _defined(attributes: TelemetryAttributes): TelemetryAttributes {
 // Ids a command learns only from its result: the order a placement created, the order of a shipment.
 function _resultIds(name: string, result: unknown): Record<string, string> {
   if (result === null || typeof result !== 'object') return {};
-  const r = result as { id?: unknown; orderId?: unknown };
+  const r = result as { id?: unknown; orderId?: unknown; order?: { id?: unknown } | null };
   const ids: Record<string, string> = {};
   if (name.startsWith('orders.') && typeof r.id === 'string') ids['fulfillkit.order.id'] = r.id;
   if (typeof r.orderId === 'string') ids['fulfillkit.order.id'] = r.orderId;
+  // Shipment-scoped commands answer `{ order, shipment }`.
+  if (r.order !== null && typeof r.order === 'object' && typeof r.order.id === 'string') ids['fulfillkit.order.id'] = r.order.id;
   return ids;
 }
 

@@ -37,7 +37,15 @@ export interface CloudEvent<T extends DomainEventType = DomainEventType> {
   data: DomainEvent<T>['data'];
 }
 
-/** Media type of a structured-mode CloudEvent in JSON. */
+/**
+ * Media type of a structured-mode CloudEvent in JSON.
+ *
+ * @example
+ * ```ts
+ * import { CLOUD_EVENT_CONTENT_TYPE } from 'fulfillkit/nats';
+ * consumer.on('message', (m) => m.headers['content-type'] === CLOUD_EVENT_CONTENT_TYPE && handle(m));
+ * ```
+ */
 export const CLOUD_EVENT_CONTENT_TYPE = 'application/cloudevents+json';
 
 /**
@@ -61,7 +69,15 @@ export function toCloudEvent<T extends DomainEventType>(event: DomainEvent<T>, s
   } as CloudEvent<T>;
 }
 
-/** The envelope as message bytes (UTF-8 JSON). */
+/**
+ * The envelope as message bytes (UTF-8 JSON).
+ *
+ * @example
+ * ```ts
+ * import { encodeCloudEvent, toCloudEvent } from 'fulfillkit/nats';
+ * const bytes = encodeCloudEvent(toCloudEvent(event, 'https://shop.example/fulfillment'));
+ * ```
+ */
 export function encodeCloudEvent(envelope: CloudEvent): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(envelope));
 }

@@ -39,7 +39,7 @@ describe('providers answering arbitrary JSON', () => {
         const order = await shop.ff.orders.place(orderFor({ MUG: 1 }));
         await pickAndPack(shop.ff, shipmentOf(order));
         const outcome = await shop.ff.fulfillment.ship(shipmentOf(order).id).then(
-          (result) => result.shipment,
+          (r) => r.shipment,
           (err: unknown) => err,
         );
         if (isFulfillmentError(outcome)) {
