@@ -15,10 +15,14 @@ export const entries = {
   nats: 'src/nats.ts',
   amqp: 'src/amqp.ts',
   otel: 'src/otel.ts',
+  stripe: 'src/stripe.ts',
+  easypost: 'src/easypost.ts',
+  shippo: 'src/shippo.ts',
+  smtp: 'src/smtp.ts',
 };
 
 // Optional peers: never bundled, each needed only by its subpath.
-const peers = ['pg', '@electric-sql/pglite', '@nats-io/jetstream', '@nats-io/transport-node', 'amqplib', '@opentelemetry/api'];
+const peers = ['pg', '@electric-sql/pglite', '@nats-io/jetstream', '@nats-io/transport-node', 'amqplib', '@opentelemetry/api', 'stripe', 'shippo', 'nodemailer'];
 
 // Dependencies that publish ESM only. The CommonJS build bundles them, so that
 // `require('fulfillkit')` works where CommonJS cannot load ESM (Node before

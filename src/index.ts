@@ -17,6 +17,9 @@ export type { DispatchOptions, DispatchResult } from './engine/outbox-dispatch.j
 export type { SweepResult } from './engine/maintenance.js';
 export type { ReconcileDiscrepancy } from './engine/inventory-commands.js';
 
+// ---- input limits -------------------------------------------------------------
+export { MAX_ID_LENGTH, MAX_LENGTH_VALUE, MAX_MONEY_AMOUNT, MAX_STOCK_UNITS, MAX_WEIGHT_VALUE, findUnstorableText } from './domain/limits.js';
+
 // ---- errors -------------------------------------------------------------------
 export { CarrierError, ERROR_CODES, FulfillmentError, isFulfillmentError } from './domain/errors.js';
 export type {
@@ -31,6 +34,8 @@ export type {
 // ---- domain: schemas and types ------------------------------------------------
 export { addressSchema, coordinatesSchema, countryCodes, countrySchema } from './domain/address.js';
 export type { Address, Coordinates } from './domain/address.js';
+export { customsDeclarationSchema, customsItemSchema, lineCustomsSchema } from './domain/customs.js';
+export type { CustomsDeclaration, CustomsDeclarationInput, CustomsItem, LineCustoms } from './domain/customs.js';
 export { addMoney, currencyCodes, currencySchema, formatMoney, minorUnitDigits, money, moneySchema, multiplyMoney } from './domain/money.js';
 export type { Currency, Money } from './domain/money.js';
 export { customerSchema, machineStateSchema, orderInputSchema, orderLineInputSchema, orderLineSchema, orderSchema } from './domain/order.js';
@@ -144,8 +149,10 @@ export type {
   IdempotencyRecord,
   ListOrdersQuery,
   OrderWrite,
+  OutboxClaim,
   OutboxMessage,
   OutboxMessageInput,
+  OutboxTopic,
   Page,
   ReservationChange,
   ReserveRequest,
@@ -154,6 +161,8 @@ export type {
   StorageAdapter,
   StorageCapabilities,
 } from './ports/storage.js';
+export type { EventRelay } from './ports/relay.js';
+export type { AdapterCallInfo, Instrumentation, OutboxDeliveryInfo, TelemetryAttributes } from './ports/instrumentation.js';
 
 // ---- machines -----------------------------------------------------------------
 export {
@@ -171,6 +180,8 @@ export type {
   OrderTransition,
   ShipmentSummary,
 } from './machines/order.js';
+export { hostAction } from './engine/host-actions.js';
+export type { HostActionArgs, HostActionPayload } from './engine/host-actions.js';
 export type { PersistedMachineSnapshot } from './machines/persisted-snapshot.js';
 export { applyReturnEvent, initialReturnStatus, returnMachine } from './machines/return.js';
 export type { ReturnMachine, ReturnMachineEvent } from './machines/return.js';

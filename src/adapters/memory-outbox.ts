@@ -57,8 +57,8 @@ export class MemoryOutbox {
     const batchKeys = new Set<string>();
     const prepared: StoredMessage[] = [];
     for (const input of inputs) {
-      if (input.topic !== 'notification' && input.topic !== 'event' && input.topic !== 'relay') {
-        throw invalidCall(`outbox topic must be "notification", "event" or "relay" (got ${String(input.topic)})`, { key: input.key });
+      if (input.topic !== 'notification' && input.topic !== 'event' && input.topic !== 'relay' && input.topic !== 'action') {
+        throw invalidCall(`outbox topic must be "notification", "event", "relay" or "action" (got ${String(input.topic)})`, { key: input.key });
       }
       requireText(input.key, 'outbox key');
       if (input.stream !== undefined) requireText(input.stream, 'outbox stream');

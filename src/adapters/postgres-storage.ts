@@ -590,8 +590,8 @@ function _outboxJson(messages: readonly OutboxMessageInput[]): string {
   const seen = new Set<string>();
   const out: { topic: string; key: string; stream: string | null; payload: unknown; availableAt: string | null }[] = [];
   for (const m of messages) {
-    if (m?.topic !== 'notification' && m?.topic !== 'event' && m?.topic !== 'relay') {
-      throw invalidCall(`outbox topic must be "notification", "event" or "relay" (got ${String(m?.topic)})`, { key: m?.key });
+    if (m?.topic !== 'notification' && m?.topic !== 'event' && m?.topic !== 'relay' && m?.topic !== 'action') {
+      throw invalidCall(`outbox topic must be "notification", "event", "relay" or "action" (got ${String(m?.topic)})`, { key: m?.key });
     }
     requireText(m.key, 'outbox key');
     if (m.stream !== undefined) requireText(m.stream, 'outbox stream');

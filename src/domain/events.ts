@@ -4,7 +4,8 @@ import type { OrderStatus, ShipmentStatus, TrackingStatus } from './status.js';
 
 /** Payload of every domain event, by type. */
 export interface DomainEventMap {
-  'order.placed': { status: OrderStatus; total: Money };
+  /** `addressCheck` is present under `policy.validateAddress: 'warn' | 'require'`. */
+  'order.placed': { status: OrderStatus; total: Money; addressCheck?: { carrierId: string; valid: boolean; messages: string[] } };
   'order.status_changed': { from: OrderStatus; to: OrderStatus };
   'order.confirmed': Record<string, never>;
   'order.backordered': { lines: { sku: string; quantity: number }[] };

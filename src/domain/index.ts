@@ -1,6 +1,7 @@
 // The domain model: zod schemas, inferred types and the error type.
 export * from './adapter-results.js';
 export * from './address.js';
+export * from './customs.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './intent.js';

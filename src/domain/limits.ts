@@ -6,6 +6,12 @@ import { z } from 'zod';
  * Largest number of units one (SKU, location) level may hold, and the largest
  * quantity one receipt, adjustment or setting may carry: PostgreSQL `integer`
  * (2³¹ − 1), which the stock tables use. Memory and PostgreSQL refuse beyond it alike.
+ *
+ * @example
+ * ```ts
+ * import { MAX_STOCK_UNITS } from 'fulfillkit';
+ * if (count > MAX_STOCK_UNITS) throw new Error('split this receipt');
+ * ```
  */
 export const MAX_STOCK_UNITS = 2_147_483_647;
 
@@ -13,16 +19,46 @@ export const MAX_STOCK_UNITS = 2_147_483_647;
  * Largest amount of money in minor units: `Number.MAX_SAFE_INTEGER`, the
  * largest integer a JavaScript number (and so JSON) carries exactly. An
  * order whose lines plus shipping add up to more is refused.
+ *
+ * @example
+ * ```ts
+ * import { MAX_MONEY_AMOUNT } from 'fulfillkit';
+ * const fits = cart.totalMinor <= MAX_MONEY_AMOUNT;
+ * ```
  */
 export const MAX_MONEY_AMOUNT = Number.MAX_SAFE_INTEGER;
 
-/** Largest weight value accepted, in its own unit (a million kilograms is a ship, not a parcel). */
+/**
+ * Largest weight value accepted, in its own unit (a million kilograms is a ship, not a parcel).
+ *
+ * @example
+ * ```ts
+ * import { MAX_WEIGHT_VALUE } from 'fulfillkit';
+ * const ok = weight.value <= MAX_WEIGHT_VALUE;
+ * ```
+ */
 export const MAX_WEIGHT_VALUE = 1_000_000;
 
-/** Largest edge length accepted, in its own unit. */
+/**
+ * Largest edge length accepted, in its own unit.
+ *
+ * @example
+ * ```ts
+ * import { MAX_LENGTH_VALUE } from 'fulfillkit';
+ * const ok = box.length <= MAX_LENGTH_VALUE;
+ * ```
+ */
 export const MAX_LENGTH_VALUE = 100_000;
 
-/** Longest id a command accepts (order, shipment, return, carrier ids). */
+/**
+ * Longest id a command accepts (order, shipment, return, carrier ids).
+ *
+ * @example
+ * ```ts
+ * import { MAX_ID_LENGTH } from 'fulfillkit';
+ * const ok = orderId.length <= MAX_ID_LENGTH;
+ * ```
+ */
 export const MAX_ID_LENGTH = 128;
 
 /** Why a string cannot be stored: a NUL character or an unpaired UTF-16 surrogate. */

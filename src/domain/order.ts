@@ -1,5 +1,6 @@
 // Order input as a shop submits it, and the order record the library keeps.
 import { z } from 'zod';
+import { lineCustomsSchema } from './customs.js';
 import { addressSchema, coordinatesSchema } from './address.js';
 import { skuSchema } from './inventory.js';
 import { orderIntentSchema } from './intent.js';
@@ -47,6 +48,8 @@ export const orderLineInputSchema = z.strictObject({
   dimensions: dimensionsSchema.optional(),
   fragile: z.boolean().optional(),
   giftWrap: z.boolean().optional(),
+  /** HS code, origin and description for customs, needed when the line ships across a border. */
+  customs: lineCustomsSchema.optional(),
 });
 /** One line of an order as submitted. */
 export type OrderLineInput = z.input<typeof orderLineInputSchema>;
@@ -155,6 +158,8 @@ export const orderLineSchema = z.object({
   shipped: z.number().int().nonnegative(),
   /** Units returned and received back. */
   returned: z.number().int().nonnegative(),
+  /** Customs facts, when given at placement. */
+  customs: lineCustomsSchema.optional(),
 });
 /** An order line as recorded. */
 export type OrderLine = z.infer<typeof orderLineSchema>;

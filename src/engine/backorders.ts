@@ -5,6 +5,7 @@ import type { DomainEvent } from '../domain/events.js';
 import type { Effect } from '../domain/intent.js';
 import { type Allocation, allocate } from '../inventory/allocate.js';
 import type { Order } from '../domain/order.js';
+import { applyOrderEvent } from '../machines/order.js';
 import type { EngineContext } from './context.js';
 import { backorderTag } from './order-index.js';
 import { transitionOrder } from './order-transition.js';
@@ -13,7 +14,17 @@ import { act, pendingIntent } from './intents.js';
 import { loadOrder } from './order-writer.js';
 import { buildShipments } from './place-order.js';
 
-const FILLABLE: ReadonlySet<string> = new Set(['backordered', 'processing', 'partially_shipped', 'partially_delivered']);
+const ARRIVED = { type: 'STOCK_ARRIVED' } as const;
+
+// Whether the order machine reserves arriving stock for this order now (not on hold, not final, not paid for yet).
+function fillable(ctx: EngineContext, order: Order): boolean {
+  try {
+    return applyOrderEvent(order.machine as never, ARRIVED, ctx.orderMachine).actions.includes('reserveBackorder');
+  } catch (err) {
+    if (isFulfillmentError(err, 'INVALID_TRANSITION')) return false;
+    throw err;
+  }
+}
 
 /** Serve orders waiting for `sku`, oldest first, while stock lasts. Returns how many orders got stock. */
 export async function fillBackorders(ctx: EngineContext, sku: string, maxOrders = 500): Promise<number> {
@@ -40,7 +51,7 @@ export async function fillOrderBackorders(ctx: EngineContext, orderId: string, p
   let order = preloaded ?? (await loadOrder(ctx, orderId));
   for (let attempt = 0; ; attempt++) {
     const waiting = order.lines.filter((l) => l.backordered > 0);
-    if (waiting.length === 0 || !FILLABLE.has(order.status)) return order;
+    if (waiting.length === 0 || !fillable(ctx, order)) return order;
     const pending = pendingIntent(order);
     if (pending) {
       // Another command acts on the order (often a fill from another receipt): let it finish.
@@ -71,6 +82,8 @@ export async function fillOrderBackorders(ctx: EngineContext, orderId: string, p
         (current) => {
           // Decided on the order as it was read: anything newer is decided again.
           if (current.version !== version) throw new StaleFill();
+          // The reservation is the machine's `reserveBackorder`, taken in the intent's write.
+          transitionOrder(ctx, current, ARRIVED);
           return {
             kind: 'intent',
             command: 'fill',

@@ -1,4 +1,5 @@
 // Options of createFulfillment and the policy defaults a shop can override.
+import type { CustomsDeclaration } from '../domain/customs.js';
 import { z } from 'zod';
 import { FulfillmentError, toValidationIssues } from '../domain/errors.js';
 import { type Location, locationSchema } from '../domain/location.js';
@@ -36,6 +37,20 @@ export interface FulfillmentPolicy {
   backorders: boolean;
   /** When authorized funds are captured. @defaultValue 'on_ship' */
   capture: 'on_ship' | 'on_place';
+  /**
+   * Check the shipping address with the first carrier that offers validation
+   * before placing: `'warn'` places anyway and reports the problems on the
+   * `order.placed` event; `'require'` refuses an address the carrier calls
+   * invalid (`VALIDATION_FAILED`, with the carrier's messages and suggestion).
+   * @defaultValue 'off'
+   */
+  validateAddress: 'off' | 'warn' | 'require';
+  /**
+   * Who signs customs declarations and on what terms, for shipments that cross
+   * a border. Without it no declaration is sent, and carriers that need one
+   * refuse the label. @defaultValue none
+   */
+  customs: CustomsPolicy | null;
   /** What happens to units a picker could not find. @defaultValue 'backorder' when backorders are on, else 'cancel' */
   shortPick: 'backorder' | 'cancel';
   /** Approve return requests without review. @defaultValue true */
@@ -100,7 +115,8 @@ export interface FulfillmentConfig {
   clock?: Clock;
   /**
    * The order machine to run, e.g. `orderMachine.provide({ guards: { canProcess } })`
-   * to add a fraud check before processing. @defaultValue orderMachine
+   * to add a fraud check before processing. Host actions it provides run after
+   * the write that took their transition, from the outbox (`hostAction`). @defaultValue orderMachine
    */
   orderMachine?: OrderMachine;
   /** Id generator, for deterministic simulations. @defaultValue nanoid-based */
@@ -114,6 +130,18 @@ export interface FulfillmentConfig {
    * @defaultValue `console.warn`
    */
   onBackgroundError?: (error: unknown, operation: string) => void;
+}
+
+/** The shop's side of every customs declaration. */
+export interface CustomsPolicy {
+  /** Name of the person certifying declarations. */
+  signer: string;
+  /** @defaultValue 'merchandise' */
+  contentsType?: CustomsDeclaration['contentsType'];
+  /** Who pays duties. @defaultValue 'DDU' */
+  incoterm?: CustomsDeclaration['incoterm'];
+  /** What the carrier does with an undeliverable parcel. @defaultValue 'return' */
+  nonDeliveryOption?: CustomsDeclaration['nonDeliveryOption'];
 }
 
 /**
@@ -132,6 +160,8 @@ export const defaultPolicy: FulfillmentPolicy = {
   rateSelection: 'cheapest',
   backorders: false,
   capture: 'on_ship',
+  validateAddress: 'off',
+  customs: null,
   shortPick: 'cancel',
   autoApproveReturns: true,
   returnWindowDays: 30,
@@ -189,6 +219,15 @@ const policySchema = z.strictObject({
   rateSelection: z.union([z.enum(['cheapest', 'fastest', 'deliverBy']), fn]),
   backorders: z.boolean(),
   capture: z.enum(['on_ship', 'on_place']),
+  validateAddress: z.enum(['off', 'warn', 'require']),
+  customs: z
+    .strictObject({
+      signer: z.string().trim().min(1).max(100),
+      contentsType: z.enum(['merchandise', 'gift', 'documents', 'returned_goods', 'sample', 'other']).optional(),
+      incoterm: z.enum(['DDU', 'DAP', 'DDP']).optional(),
+      nonDeliveryOption: z.enum(['return', 'abandon']).optional(),
+    })
+    .nullable(),
   shortPick: z.enum(['backorder', 'cancel']),
   autoApproveReturns: z.boolean(),
   returnWindowDays: nonNegativeInt,

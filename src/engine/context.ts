@@ -1,4 +1,5 @@
 // What every command needs: adapters, policy, clock, ids and the event bus.
+import type { HostActionArgs } from './host-actions.js';
 import { nanoid } from 'nanoid';
 import type { DomainEvent, DomainEventMap, DomainEventType } from '../domain/events.js';
 import type { Location } from '../domain/location.js';
@@ -27,6 +28,8 @@ export interface EngineContext {
   policy: FulfillmentPolicy;
   clock: Clock;
   orderMachine: OrderMachine | undefined;
+  /** Host implementations of the order machine's actions, by name; empty when none were provided. */
+  hostActions: ReadonlyMap<string, (args: HostActionArgs, params: unknown) => unknown>;
   bus: EventBus;
   /** Where outbox events are published, or `null`. */
   relay: EventRelay | null;

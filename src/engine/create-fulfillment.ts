@@ -1,7 +1,7 @@
 // createFulfillment: wires storage, adapters, machines and policy into the
 // commands a shop calls.
+import { hostActionsOf } from './host-actions.js';
 import { memoryStorage } from '../adapters/memory-storage.js';
-import { type OrderMachine, orderMachine as defaultOrderMachine } from '../machines/order.js';
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AdjustInput, InventoryLevel, ReceiveInput, StockMovement, StockSettingsInput } from '../domain/inventory.js';
@@ -206,7 +206,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   for (const [carrierId, carrier] of carriers) carriers.set(carrierId, wrap('carrier', carrier));
   const bus = new EventBus(config.onHandlerError ?? (() => undefined));
   const policy = resolvePolicy(config.policy);
-  if (config.orderMachine) assertNoHostActions(config.orderMachine);
+  const hostActions = hostActionsOf(config.orderMachine);
   const ctx: EngineContext = {
     storage: relay ? withRelayOutbox(storage) : storage,
     locations,
@@ -218,6 +218,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
     policy,
     clock,
     orderMachine: config.orderMachine,
+    hostActions,
     bus,
     relay: relay ? wrap('relay', relay) : null,
     instrumentation: tel,
@@ -346,24 +347,4 @@ function shipmentResult(order: Order, shipmentId: string, fallback?: Shipment): 
   const shipment = order.shipments.find((s) => s.id === shipmentId) ?? fallback;
   if (!shipment) throw new FulfillmentError('NOT_FOUND', `Shipment ${shipmentId} is not part of order ${order.id}`, { details: { shipmentId, orderId: order.id } });
   return { order, shipment };
-}
-
-/**
- * The machine's actions are the engine's effects, each run by its own executor
- * with the adapters: a host implementation given through `.provide({ actions })`
- * would never run, so it is refused rather than silently ignored. Host code
- * reacts to the domain events instead (`events.on`, delivered at least once
- * through the outbox). Guards may be provided.
- */
-function assertNoHostActions(machine: OrderMachine): void {
-  const given = machine.implementations.actions as Record<string, unknown>;
-  const ours = defaultOrderMachine.implementations.actions as Record<string, unknown>;
-  const replaced = Object.keys(given).filter((name) => given[name] !== ours[name]);
-  if (replaced.length > 0) {
-    throw new FulfillmentError(
-      'CONFIGURATION_ERROR',
-      `orderMachine.provide({ actions }) is not supported (${replaced.join(', ')}): the machine's actions are the engine's effects. React to domain events with ff.events.on instead`,
-      { details: { actions: replaced } },
-    );
-  }
 }

@@ -7,6 +7,7 @@ import type { Effect, IntentCommand, OrderIntent } from '../domain/intent.js';
 import type { Order } from '../domain/order.js';
 import type { EngineContext } from './context.js';
 import { compensationOf, executeEffect, isRefusal } from './effects.js';
+import { collectHostActions, withHostActionMessages } from './host-actions.js';
 import { orderKeys, orderTags } from './order-index.js';
 export { INTENT_TAG } from './order-index.js';
 import { type IntentHandler, type IntentWrite, intentHandler } from './intent-registry.js';
@@ -87,7 +88,7 @@ export async function act(
       current = await resumeIntent(ctx, current);
       pending = pendingIntent(current);
     }
-    const decision = decide(current, attempt > 1);
+    const { value: decision, actions: decided } = collectHostActions(ctx, () => decide(current, attempt > 1));
     if (decision.kind === 'done') return current;
     const takesOver = decision.kind === 'intent' && pending !== null && decision.supersedes === pending.id;
     if (pending && !takesOver && !(decision.kind === 'write' && decision.alongside)) {
@@ -102,7 +103,8 @@ export async function act(
     else if (decision.effects.length === 0) {
       // Nothing external to do: finish in this very write.
       const inline: OrderIntent = { id: '', command: decision.command, target: decision.target, fingerprint: decision.fingerprint, effects: [], data: decision.data ?? {}, startedAt: ctx.nowIso() };
-      const write = handler.finish(ctx, current, inline, []);
+      const { value: write, actions: finishing } = collectHostActions(ctx, () => handler.finish(ctx, current, inline, []));
+      decided.push(...finishing);
       change = { order: current, ...decision.write, ...write, events: [...(decision.write?.events ?? []), ...(write.events ?? [])], outbox: [...(decision.write?.outbox ?? []), ...(write.outbox ?? [])] };
     } else {
       intent = {
@@ -120,7 +122,14 @@ export async function act(
     const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
     try {
       await ctx.storage.updateOrder(
-        { order: next, keys: orderKeys(next), tags: orderTags(next), events: change.events, outbox: change.outbox, reservationExpiry: change.reservationExpiry },
+        {
+          order: next,
+          keys: orderKeys(next),
+          tags: orderTags(next),
+          events: change.events,
+          outbox: withHostActionMessages(change.outbox, next.id, next.version, decided),
+          reservationExpiry: change.reservationExpiry,
+        },
         current.version,
       );
     } catch (err) {

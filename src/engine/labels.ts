@@ -5,6 +5,7 @@ import type { Order } from '../domain/order.js';
 import type { Label, Rate, Shipment } from '../domain/shipment.js';
 import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
+import { customsDeclarationFor } from './customs-declaration.js';
 import type { VoidResult } from '../ports/carrier.js';
 
 /** Key under which a shipment's label for `rate` is bought. */
@@ -21,6 +22,7 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
     throw new FulfillmentError('CONFIGURATION_ERROR', `Carrier ${rate.carrierId} or location ${shipment.locationId} is not configured`);
   }
   let calls = 0;
+  const customs = customsDeclarationFor(order, shipment, location, ctx.policy.customs);
   try {
     return await callAdapter(`${carrier.id}.createShipment`, ctx.policy.retry, (o) => {
       calls++;
@@ -32,6 +34,7 @@ export async function issueLabel(ctx: EngineContext, order: Order, shipment: Shi
         parcels: shipment.parcels,
         idempotencyKey: labelKey(shipment.id, rate),
         reference: order.reference ?? order.id,
+        ...(customs === undefined ? {} : { customs }),
       }, o);
     });
   } catch (err) {

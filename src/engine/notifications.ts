@@ -39,6 +39,8 @@ export function notify(
             reference: order.reference,
             customerName: order.customer.name ?? order.shippingAddress.name,
             total: formatMoney(order.totals.total, order.customer.locale ?? 'en-US'),
+            // Notifiers that localize (email templates) read the customer's language here.
+            ...(order.customer.locale === undefined ? {} : { locale: order.customer.locale }),
             ...data,
           },
         },

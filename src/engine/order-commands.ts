@@ -5,6 +5,7 @@ import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import { type PaymentInput, paymentInputSchema } from '../domain/payment.js';
 import { orderStatusSchema } from '../domain/status.js';
+import { applyOrderEvent } from '../machines/order.js';
 import type { Page } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { transitionOrder } from './order-transition.js';
@@ -105,6 +106,10 @@ export async function retryPayment(ctx: EngineContext, id: string, raw: PaymentI
           details: { status: current.status, event: 'RETRY_PAYMENT' },
         });
       }
+      // The machine's retry names the authorization; taking it in the intent's write hands its host actions over.
+      const { actions } = applyOrderEvent(current.machine as never, { type: 'RETRY_PAYMENT' }, ctx.orderMachine);
+      if (!actions.includes('requestAuthorization')) throw new FulfillmentError('CONFIGURATION_ERROR', 'The order machine requests no authorization on RETRY_PAYMENT');
+      transitionOrder(ctx, current, { type: 'RETRY_PAYMENT' });
       // The attempt is counted in the intent's write: provider idempotency keys are never reused.
       const attempts = current.payment.attempts + 1;
       current.payment = { ...current.payment, method: payment.method, attempts };

@@ -2,16 +2,21 @@
 // machine state and a status-change event, without creating an actor.
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
-import { type OrderMachineEvent, type ShipmentSummary, applyOrderEvent } from '../machines/order.js';
+import { type OrderMachineContext, type OrderMachineEvent, type ShipmentSummary, applyOrderEvent } from '../machines/order.js';
 import { SHIPPED_STATUSES } from '../domain/status.js';
 import type { EngineContext } from './context.js';
+import { noteHostActions } from './host-actions.js';
 
-/** Apply one machine event to `order` in place; returns the events it caused. */
+/**
+ * Apply one machine event to `order` in place; returns the events it caused.
+ * Host actions the transition asks for go with the order write being prepared.
+ */
 export function transitionOrder(ctx: EngineContext, order: Order, event: OrderMachineEvent): DomainEvent[] {
   const from = order.status;
   const result = applyOrderEvent(order.machine as Parameters<typeof applyOrderEvent>[0], event, ctx.orderMachine);
   order.machine = result.state;
   order.status = result.status;
+  noteHostActions(ctx, result.actions, event, (result.state.snapshot as { context: OrderMachineContext }).context);
   const events: DomainEvent[] = [];
   if (result.status === 'on_hold' && from !== 'on_hold') {
     order.hold = { reason: result.holdReason ?? 'hold', since: ctx.nowIso() };

@@ -5,6 +5,7 @@ import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import type { OrderWrite, OutboxMessageInput } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
+import { collectHostActions, withHostActionMessages } from './host-actions.js';
 import { orderKeys, orderTags } from './order-index.js';
 
 /** What a mutation wants written. Return `null` from the mutator to write nothing. */
@@ -41,7 +42,7 @@ export async function mutateOrder(
 ): Promise<Order> {
   let current = preloaded ?? (await loadOrder(ctx, orderId));
   for (let attempt = 1; ; attempt++) {
-    const change = mutate(current);
+    const { value: change, actions } = collectHostActions(ctx, () => mutate(current));
     if (!change) return current;
     const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
     try {
@@ -51,7 +52,7 @@ export async function mutateOrder(
           keys: orderKeys(next),
           tags: orderTags(next),
           events: change.events,
-          outbox: change.outbox,
+          outbox: withHostActionMessages(change.outbox, next.id, next.version, actions),
           reservationExpiry: change.reservationExpiry,
         },
         current.version,

@@ -1,5 +1,6 @@
 // Delivers outbox messages at least once: notifications to their notifier,
-// events to `events.on` handlers and the relay; failures back off, then park.
+// events to `events.on` handlers and the relay, host actions to the host's
+// implementation; failures back off, then park.
 // Relay messages are retried without limit (only a permanent rejection parks
 // one), and the store holds an order's later events back until then.
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
@@ -9,6 +10,7 @@ import type { OutboxMessage } from '../ports/storage.js';
 import type { RelayPayload } from '../relay/relay-outbox.js';
 import { backoffMs, callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
+import { runHostAction } from './host-actions.js';
 
 /** Options of `outbox.dispatch`. */
 export interface DispatchOptions {
@@ -59,6 +61,14 @@ async function deliver(ctx: EngineContext, message: OutboxMessage, result: Dispa
     } else if (message.topic === 'event') {
       await publish(ctx, message);
       ctx.bus.emit([message.payload as DomainEvent]);
+    } else if (message.topic === 'action') {
+      const undeliverable = await runHostAction(ctx, message);
+      if (undeliverable !== null) {
+        await ctx.storage.failOutbox(message, { error: undeliverable, retryAt: null });
+        result.parked++;
+        report(ctx, message, 'parked');
+        return;
+      }
     } else {
       const payload = message.payload as NotificationPayload;
       const notifier = ctx.notifiers.find((n) => n.id === payload.notifierId);

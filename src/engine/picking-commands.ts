@@ -6,6 +6,7 @@ import { MAX_STOCK_UNITS } from '../domain/limits.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Effect } from '../domain/intent.js';
 import type { Order } from '../domain/order.js';
+import { applyOrderEvent } from '../machines/order.js';
 import { applyShipmentEvent } from '../machines/shipment.js';
 import { type PickList, buildPickList } from '../picking/pick-list.js';
 import type { EngineContext } from './context.js';
@@ -135,9 +136,14 @@ function decidePick(ctx: EngineContext, order: Order, shipmentId: string, picked
     [...pickedBySku.values()].every((n) => n === 0) &&
     order.shipments.every((s) => s.id === shipmentId || s.status === 'cancelled') &&
     order.lines.every((l) => l.backordered === 0);
+  // The transitions name the effects: the shipment's pick confirmation those of the shortfall,
+  // the order's cancellation (when nothing is left to ship) the void of its authorization.
+  const picking = shipment.status === 'pending' ? applyShipmentEvent(shipment.status, { type: 'START_PICKING' }).status : shipment.status;
+  const pickActions = applyShipmentEvent(picking, { type: 'CONFIRM_PICK', short: shorts.length > 0 }).actions;
+  const orderActions = endsOrder ? applyOrderEvent(order.machine as never, { type: 'CANCEL', reason: 'nothing could be picked' }, ctx.orderMachine).actions : [];
   const effects: Effect[] = [];
   const paymentId = order.payment.paymentId;
-  if (shorts.length && !backorder && order.payment.captured > 0 && paymentId) {
+  if (pickActions.includes('refundShortfall') && !backorder && order.payment.captured > 0 && paymentId) {
     // Funds authorized but not captured yet (capture on ship) already cover the missing units.
     const uncaptured = stillCapturable(ctx, order);
     const value = endsOrder
@@ -146,11 +152,11 @@ function decidePick(ctx: EngineContext, order: Order, shipmentId: string, picked
     const amount = Math.min(value, refundable(order));
     if (amount > 0) effects.push({ kind: 'refund', paymentId, amount, key: `${order.id}:refund:short:${shipmentId}`, reason: 'short pick' });
   }
-  if (endsOrder && paymentId && order.payment.captured === 0 && (order.payment.status === 'authorized' || order.payment.status === 'requires_action')) {
+  if (orderActions.includes('voidPayment') && paymentId && order.payment.captured === 0 && (order.payment.status === 'authorized' || order.payment.status === 'requires_action')) {
     effects.push({ kind: 'voidPayment', paymentId, key: `${order.id}:void` });
   }
   // Money first, then stock: a failed refund must not leave the units released under a live order.
-  if (shorts.length && order.reservationId) {
+  if (pickActions.includes('releaseShortfall') && order.reservationId) {
     effects.push({
       kind: 'releaseStock',
       reservationId: order.reservationId,
@@ -160,8 +166,10 @@ function decidePick(ctx: EngineContext, order: Order, shipmentId: string, picked
     });
   }
   // The count was wrong: what the picker could not find is not on hand. Once per short, by its own key.
-  for (const s of shorts) {
-    effects.push({ kind: 'adjustStock', sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, opId: `short:${shipmentId}:${s.sku}` });
+  if (pickActions.includes('writeOffShortfall')) {
+    for (const s of shorts) {
+      effects.push({ kind: 'adjustStock', sku: s.sku, locationId: shipment.locationId, delta: -s.quantity, reason: `short pick on ${shipmentId}`, opId: `short:${shipmentId}:${s.sku}` });
+    }
   }
   return { kind: 'intent', command: 'pick', target: shipmentId, fingerprint, effects, data: { picked: [...pickedBySku], shorts, backorder } };
 }
@@ -174,6 +182,7 @@ const pickHandler = registerIntentHandler('pick', {
     const s = findShipment(next, shipmentId);
     const events: DomainEvent[] = [];
     if (s.status === 'pending') s.status = applyShipmentEvent(s.status, { type: 'START_PICKING' }).status;
+    if (s.status === 'picking') s.status = applyShipmentEvent(s.status, { type: 'CONFIRM_PICK', short: shorts.length > 0 }).status;
     const remaining = new Map(picked);
     for (const l of s.lines) {
       const take = Math.min(l.quantity, remaining.get(l.sku) ?? 0);

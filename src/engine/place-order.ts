@@ -1,6 +1,7 @@
 // Step 1-3: order receipt, stock reservation and payment authorization, as a
 // saga whose compensation releases the hold when the order cannot be stored.
 import { FulfillmentError, isFulfillmentError, parseInput } from '../domain/errors.js';
+import { checkShippingAddress } from './address-check.js';
 import type { DomainEvent } from '../domain/events.js';
 import { type Order, type OrderInput, type OrderLine, orderInputSchema } from '../domain/order.js';
 import type { Shipment } from '../domain/shipment.js';
@@ -10,6 +11,7 @@ import type { EngineContext } from './context.js';
 import { fingerprint } from './fingerprint.js';
 import { orderKeys, orderTags } from './order-index.js';
 import { loadOrder } from './order-writer.js';
+import { collectHostActions, withHostActionMessages } from './host-actions.js';
 import { runIntent } from './intents.js';
 import { applyAuthorization, captureHandler, paidHold, placeCaptureIntent, requestAuthorization, requirePayments, voidResult } from './payment-flow.js';
 import { allocateAndReserve } from './stock-allocation.js';
@@ -40,6 +42,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     if (existing) return replay(ctx, existing.resourceId, existing.fingerprint, print, key);
   }
 
+  const addressCheck = await checkShippingAddress(ctx, input.shippingAddress);
   const orderId = ctx.id('ord');
   const now = ctx.nowIso();
   const lines: OrderLine[] = input.lines.map((l, i) => ({
@@ -56,6 +59,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     cancelled: 0,
     shipped: 0,
     returned: 0,
+    ...(l.customs === undefined ? {} : { customs: l.customs }),
   }));
   const reservationId = `res_${orderId}`;
   const hold = await allocateAndReserve(ctx, {
@@ -118,7 +122,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
     machine: initialOrderState(ctx.orderMachine).state,
   };
   const events: DomainEvent[] = [
-    ctx.event('order.placed', orderId, { status: order.status, total }),
+    ctx.event('order.placed', orderId, { status: order.status, total, ...(addressCheck === null ? {} : { addressCheck }) }),
     ...shipments.map((s) => ctx.event('shipment.created', orderId, { shipmentId: s.id, locationId: s.locationId })),
   ];
 
@@ -126,7 +130,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
   // crash before that write leaves a held reservation and maybe an
   // authorization; the expiry sweep releases the one and voids the other.
   const outcome = await requestAuthorization(ctx, order);
-  const paid = applyAuthorization(ctx, order, outcome);
+  const { value: paid, actions } = collectHostActions(ctx, () => applyAuthorization(ctx, order, outcome));
   if (paid) events.push(...paid.events);
 
   // With capture on placement, the capture is recorded as the new order's intent in the same write.
@@ -138,7 +142,7 @@ export async function placeOrder(ctx: EngineContext, raw: OrderInput, options: P
       keys: orderKeys(order),
       tags: orderTags(order),
       events,
-      outbox: paid?.outbox,
+      outbox: withHostActionMessages(paid?.outbox, order.id, order.version, actions),
       idempotency: key !== undefined && print ? { scope: SCOPE, key, fingerprint: print } : undefined,
       reservationExpiry: hold.reservation ? paidHold(order, outcome) : undefined,
     });

@@ -110,7 +110,10 @@ interface ReceivedLine {
 function decideReceipt(order: Order, returnId: string, input: ReturnReceiveInput, fingerprint: string, retry: boolean): Decision {
   const rma = order.returns.find((r) => r.id === returnId) as ReturnRequest;
   if (retry && !OPEN_RETURN.has(rma.status)) return { kind: 'done' };
-  applyReturnEvent(rma.status, { type: 'RECEIVE' }); // refuse early, before any money moves
+  // Refuse early, before any money moves. The receipt and the refund that follows it name the effects.
+  const receipt = applyReturnEvent(rma.status, { type: 'RECEIVE' });
+  const refunding = applyReturnEvent(receipt.status, { type: 'REFUND' }).actions.includes('refundPayment');
+  const restocking = receipt.actions.includes('restockReturn');
   // Receipt lines draw on the authorized lines of their SKU, in order, so
   // neither repeated SKUs nor two order lines of one SKU can exceed the RMA.
   const left = rma.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, left: l.quantity }));
@@ -135,11 +138,11 @@ function decideReceipt(order: Order, returnId: string, input: ReturnReceiveInput
   const effects: Effect[] = [];
   const value = received.reduce((n, l) => n + (order.lines.find((x) => x.id === l.lineId)?.unitPrice.amount ?? 0) * l.quantity, 0);
   const amount = Math.min(value, refundable(order));
-  if (amount > 0 && order.payment.paymentId) {
+  if (refunding && amount > 0 && order.payment.paymentId) {
     effects.push({ kind: 'refund', paymentId: order.payment.paymentId, amount, key: `${order.id}:refund:${returnId}`, reason: `return ${returnId}` });
   }
   for (const l of received) {
-    if (!l.restock || l.quantity === 0) continue;
+    if (!restocking || !l.restock || l.quantity === 0) continue;
     const shipment = order.shipments.find((s) => s.lines.some((x) => x.lineId === l.lineId));
     const locationId = input.locationId ?? shipment?.locationId;
     if (!locationId) continue;

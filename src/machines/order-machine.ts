@@ -36,8 +36,12 @@ export type OrderMachineEvent =
   /** The payment waits on the customer (3-D Secure, bank transfer). */
   | { type: 'PAYMENT_REQUIRES_ACTION' }
   | { type: 'PAYMENT_DECLINED'; code: string; message: string }
+  /** Another payment method was offered after a decline: authorize again. */
+  | { type: 'RETRY_PAYMENT' }
   /** Stock was allocated; `backordered` says some units are still short. */
   | { type: 'STOCK_ALLOCATED'; backordered: boolean }
+  /** Stock arrived for units on backorder: the engine reserves what it can. */
+  | { type: 'STOCK_ARRIVED' }
   /** A pick came up short and the missing units went on backorder. */
   | { type: 'STOCK_SHORT' }
   | { type: 'RESERVATION_EXPIRED' }
@@ -94,14 +98,16 @@ const returnReceived = {
  * `unshipped` (before anything shipped), `on_hold` (`requested` or `review`),
  * `dispatched` (status derived from the shipments). It
  * holds no side effects: its actions are named effects for the engine to run
- * (their names come back from {@link applyOrderEvent}), and its guards can be
- * replaced by a host with `.provide()`.
+ * (their names come back from {@link applyOrderEvent}). A host may replace its
+ * guards with `.provide()`, and give its effects implementations of its own,
+ * which the engine runs in addition to the effect, after the write that took
+ * the transition, at least once (see `hostAction`).
  *
  * Guards: `canProcess` (host hook before processing, default `true`),
  * `stockShort`, `allDelivered`, `someDelivered`, `allShipped`, `someShipped`,
  * `awaitingStock`, `backorderOnRelease`, `returnedFully`.
  *
- * Effects: `requestPaymentAction`, `notifyPaymentFailed`, `placeBackorder`,
+ * Effects: `requestPaymentAction`, `notifyPaymentFailed`, `requestAuthorization`, `placeBackorder`, `reserveBackorder`,
  * `startFulfillment`, `pauseFulfillment`, `requestReview`, `releaseReservation`, `voidPayment`,
  * `cancelUnshipped`.
  *
@@ -146,7 +152,9 @@ export const orderMachine = setup({
     // Named effects: empty here, run by the engine with its adapters.
     requestPaymentAction: () => {},
     notifyPaymentFailed: () => {},
+    requestAuthorization: () => {},
     placeBackorder: () => {},
+    reserveBackorder: () => {},
     startFulfillment: () => {},
     pauseFulfillment: () => {},
     requestReview: () => {},
@@ -178,6 +186,8 @@ export const orderMachine = setup({
             ...paymentOutcome,
             // A retry that needs the customer again waits as a fresh payment.
             PAYMENT_REQUIRES_ACTION: { target: 'pending_payment', actions: 'requestPaymentAction' },
+            // The new attempt is recorded before the provider is asked; its outcome is one of the above.
+            RETRY_PAYMENT: { actions: 'requestAuthorization' },
           },
         },
         backordered: {
@@ -187,6 +197,7 @@ export const orderMachine = setup({
               { target: 'processing', actions: 'startFulfillment' },
             ],
             STOCK_SHORT: { actions: 'placeBackorder' },
+            STOCK_ARRIVED: { actions: 'reserveBackorder' },
             SHIPMENTS_UPDATED: derivePreShip,
           },
         },
@@ -197,6 +208,8 @@ export const orderMachine = setup({
               { actions: 'startFulfillment' },
             ],
             STOCK_SHORT: { target: 'backordered', actions: 'placeBackorder' },
+            // Units a short pick put back on backorder while other shipments go on.
+            STOCK_ARRIVED: { actions: 'reserveBackorder' },
             SHIPMENTS_UPDATED: derivePreShip,
           },
         },
@@ -234,10 +247,10 @@ export const orderMachine = setup({
       states: {
         partially_shipped: {
           // Only the unshipped part goes; SHIPMENTS_UPDATED then settles the status.
-          on: { CANCEL: { actions: 'cancelUnshipped' } },
+          on: { CANCEL: { actions: 'cancelUnshipped' }, STOCK_ARRIVED: { actions: 'reserveBackorder' } },
         },
         shipped: { on: returnReceived },
-        partially_delivered: { on: returnReceived },
+        partially_delivered: { on: { ...returnReceived, STOCK_ARRIVED: { actions: 'reserveBackorder' } } },
         delivered: { on: returnReceived },
       },
     },

@@ -8,6 +8,8 @@ import { initialMachineSnapshot, StepMemo } from './machine-step.js';
 /** Every event the shipment machine understands. */
 export type ShipmentMachineEvent =
   | { type: 'START_PICKING' }
+  /** The picker confirmed what was found; `short` when some units were not. */
+  | { type: 'CONFIRM_PICK'; short: boolean }
   | { type: 'PACK' }
   | { type: 'PURCHASE_LABEL' }
   /** The label was voided but the shipment was not cancelled (a cancellation that stopped). */
@@ -39,12 +41,14 @@ const cancel = { CANCEL: { target: 'cancelled' } } as const;
 /**
  * The shipment state machine; state names are the shipment statuses.
  * `delivered`, `returned_to_sender` and `cancelled` are final. Effects are named
- * actions for the engine, each run by one executor: `purchaseLabel`, `handOver`
+ * actions for the engine, each run by one executor: `recordPick` (a full pick),
+ * `refundShortfall`, `releaseShortfall`, `writeOffShortfall` (a short pick), `purchaseLabel`, `handOver`
  * (capture, stock commit and the shipped record as one effect), `completeHandOver`
  * (a carrier scan before hand-over), `voidLabel` (cancelling after a label was
  * bought), `releaseAllocation`, `notifyShipped`, `notifyOutForDelivery`,
  * `notifyDelivered`, `notifyDeliveryFailed`, `notifyReturnedToSender`,
- * `recordTrackingScan`. Guards (`scanInTransit`, ...) map tracking statuses.
+ * `recordTrackingScan`. Guards (`scanInTransit`, ...) map tracking statuses;
+ * `pickedShort` tells a short pick.
  *
  * @example
  * ```ts
@@ -60,8 +64,13 @@ export const shipmentMachine = setup({
     scanDelivered: scanned('delivered'),
     scanDeliveryFailed: scanned('delivery_failed'),
     scanReturnToSender: scanned('return_to_sender'),
+    pickedShort: ({ event }) => event.type === 'CONFIRM_PICK' && event.short,
   },
   actions: {
+    recordPick: () => {},
+    refundShortfall: () => {},
+    releaseShortfall: () => {},
+    writeOffShortfall: () => {},
     purchaseLabel: () => {},
     handOver: () => {},
     completeHandOver: () => {},
@@ -80,7 +89,15 @@ export const shipmentMachine = setup({
   initial: 'pending',
   states: {
     pending: { on: { START_PICKING: 'picking', ...cancel } },
-    picking: { on: { PACK: 'packed', ...cancel } },
+    picking: {
+      on: {
+        // Units not found: money back for them (when the policy cancels them), their hold
+        // released, and on-hand written down, since the count was wrong.
+        CONFIRM_PICK: [{ guard: 'pickedShort', actions: ['refundShortfall', 'releaseShortfall', 'writeOffShortfall'] }, { actions: 'recordPick' }],
+        PACK: 'packed',
+        ...cancel,
+      },
+    },
     packed: { on: { PURCHASE_LABEL: { target: 'label_purchased', actions: 'purchaseLabel' }, ...cancel } },
     label_purchased: {
       on: {

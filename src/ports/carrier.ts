@@ -1,5 +1,6 @@
 // Port for shipping carriers: rates, labels, voids, tracking and webhooks.
 import type { Address } from '../domain/address.js';
+import type { CustomsDeclaration } from '../domain/customs.js';
 import type { Money } from '../domain/money.js';
 import type { Label, Parcel, Rate, ShippingSpeed } from '../domain/shipment.js';
 import type { TrackingEvent } from '../domain/tracking.js';
@@ -44,6 +45,8 @@ export interface RateRequest {
   shipDate: string;
   /** Value of the goods, for carriers whose rules depend on it (free shipping over a threshold, insurance). */
   declaredValue?: Money;
+  /** Customs declaration of a cross-border shipment, for carriers that rate duties and taxes. */
+  customs?: CustomsDeclaration;
 }
 
 /** Why a carrier returned fewer rates than it might have. */
@@ -72,6 +75,11 @@ export interface LabelRequest {
   idempotencyKey: string;
   /** Shown on the label (order reference). */
   reference?: string;
+  /**
+   * Customs declaration, given when `from` and `to` are in different countries.
+   * Carriers that need one for a cross-border label refuse the purchase without it.
+   */
+  customs?: CustomsDeclaration;
 }
 
 /** A request to cancel an unused label. */

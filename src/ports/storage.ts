@@ -17,9 +17,10 @@ export interface StorageCapabilities {
 /**
  * What an outbox message is for: `notification` for the notifier, `event` for
  * `events.on` handlers (and the event relay), `relay` for the event relay only
- * (the event already reached `events.on` when its write was stored).
+ * (the event already reached `events.on` when its write was stored), `action`
+ * for a host implementation of an order machine action.
  */
-export type OutboxTopic = 'notification' | 'event' | 'relay';
+export type OutboxTopic = 'notification' | 'event' | 'relay' | 'action';
 
 /** A message waiting in the outbox. */
 export interface OutboxMessageInput {

@@ -4,7 +4,7 @@ import { expect } from './runner.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { OrderStatus } from '../domain/status.js';
-import type { StorageAdapter } from '../ports/storage.js';
+import type { OutboxMessage, StorageAdapter } from '../ports/storage.js';
 import { makeTestOrder } from './fixtures.js';
 import { claimMine, expectCode, listAll, type StorageCheck, storageCheck } from './storage-check-kit.js';
 
@@ -103,6 +103,32 @@ export const orderChecks: StorageCheck[] = [
     const mine = await claimMine(storage, { now: at(1000), leaseMs: 1000, mine: (k) => k === key });
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ topic: 'notification', key, payload: { template: 'order_placed' }, attempts: 1 });
+  }),
+
+  storageCheck('updateOrder: action messages land with the write, in their stream, and not with a stale one', async ({ storage, id, at }) => {
+    const order = makeTestOrder({ id: id('ord'), updatedAt: at() });
+    await storage.createOrder({ order });
+    const stream = `action:${order.id}`;
+    const [first, second, stale] = [`action:${order.id}:2:0`, `action:${order.id}:2:1`, `action:${order.id}:2:9`];
+    const payload = { action: 'startFulfillment', orderId: order.id, version: 2, event: { type: 'RELEASE_HOLD' }, context: { holdReason: null } };
+    await storage.updateOrder(
+      {
+        order: next(order),
+        outbox: [
+          { topic: 'action', key: first, stream, payload },
+          { topic: 'action', key: second, stream, payload: { ...payload, action: 'placeBackorder' } },
+        ],
+      },
+      1,
+    );
+    await expectCode(storage.updateOrder({ order: next(order), outbox: [{ topic: 'action', key: stale, stream, payload }] }, 1), 'CONCURRENCY_CONFLICT');
+    const mine = (k: string) => k.startsWith(`action:${order.id}:`);
+    // One at a time, in append order: the second waits for the first.
+    const claimed = await claimMine(storage, { now: at(1000), leaseMs: 1000, mine });
+    expect(claimed.map((m) => [m.topic, m.key, m.stream, m.payload])).toEqual([['action', first, stream, payload]]);
+    expect(await storage.ackOutbox(claimed[0] as OutboxMessage)).toBe(true);
+    const then = await claimMine(storage, { now: at(1000), leaseMs: 1000, mine });
+    expect(then.map((m) => m.key)).toEqual([second]);
   }),
 
   storageCheck('createOrder: reservationExpiry re-times the hold in the same write', async ({ storage, id, at }) => {

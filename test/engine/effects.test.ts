@@ -1,14 +1,12 @@
 // The effect model seen from outside: unpaid or unpicked goods never leave, a
 // refused void stops the cancellation, a scan before hand-over never delivers
-// unpaid goods, NO_RATES explains itself, and host actions are refused.
+// unpaid goods, NO_RATES explains itself.
 import { describe, expect, it } from 'vitest';
 import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
 import type { Order } from '../../src/domain/order.js';
-import { createFulfillment } from '../../src/index.js';
-import { orderMachine } from '../../src/machines/order.js';
 import type { CarrierAdapter } from '../../src/ports/carrier.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
-import { EAST, expectCode, makeShop, orderFor, reload, shipmentOf, stock, storeState } from '../helpers/shop.js';
+import { expectCode, makeShop, orderFor, reload, shipmentOf, stock, storeState } from '../helpers/shop.js';
 
 async function pickedShop(adapters: Parameters<typeof makeShop>[1] = {}, overrides: Parameters<typeof makeShop>[0] = {}) {
   const shop = makeShop(overrides, adapters);
@@ -143,20 +141,6 @@ describe('NO_RATES explains the rates the engine set aside', () => {
     await shop.ff.fulfillment.pack(shop.shipmentId);
     const error = await expectCode(shop.ff.fulfillment.ship(shop.shipmentId), 'NO_RATES');
     expect(error.details.messages).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'CURRENCY_MISMATCH' })]));
-  });
-});
-
-describe('host actions through orderMachine.provide()', () => {
-  it('are refused with CONFIGURATION_ERROR naming them; guards may be provided', () => {
-    const withActions = orderMachine.provide({ actions: { startFulfillment: () => {} } });
-    let error: unknown;
-    try {
-      createFulfillment({ locations: [EAST], orderMachine: withActions });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toMatchObject({ code: 'CONFIGURATION_ERROR', details: { actions: ['startFulfillment'] } });
-    expect(() => createFulfillment({ locations: [EAST], orderMachine: orderMachine.provide({ guards: { canProcess: () => true } }) })).not.toThrow();
   });
 });
 
