@@ -5,7 +5,14 @@ import { z } from 'zod';
 /** A value that survives `JSON.stringify` / `JSON.parse` unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Largest `Rate.providerRef`, in bytes of its UTF-8 JSON. */
+/**
+ * Largest `Rate.providerRef`, in bytes of its UTF-8 JSON.
+ *
+ * @example
+ * ```ts
+ * new TextEncoder().encode(JSON.stringify(ref)).length <= MAX_PROVIDER_REF_BYTES;
+ * ```
+ */
 export const MAX_PROVIDER_REF_BYTES = 2048;
 
 /** Deepest nesting a provider reference may have. */

@@ -7,6 +7,11 @@ import { paymentStatusSchema } from './status.js';
  * Why a provider declined a payment, in `PaymentResult.failure.reason`.
  * Adapters map their provider's decline codes onto these (Stripe's
  * `decline_code`, for one) and keep the raw code in `failure.code`.
+ *
+ * @example
+ * ```ts
+ * const reason = (PAYMENT_DECLINE_REASONS as readonly string[]).includes(code) ? code : 'other';
+ * ```
  */
 export const PAYMENT_DECLINE_REASONS = [
   'card_declined',
@@ -19,7 +24,14 @@ export const PAYMENT_DECLINE_REASONS = [
   'do_not_honor',
   'other',
 ] as const;
-/** Why a provider declined a payment. */
+/**
+ * Why a provider declined a payment.
+ *
+ * @example
+ * ```ts
+ * paymentDeclineReasonSchema.parse('insufficient_funds');
+ * ```
+ */
 export const paymentDeclineReasonSchema = z.enum(PAYMENT_DECLINE_REASONS);
 /** Why a provider declined a payment. */
 export type PaymentDeclineReason = z.infer<typeof paymentDeclineReasonSchema>;

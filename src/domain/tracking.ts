@@ -6,6 +6,11 @@ import { type TrackingStatus, trackingStatusSchema } from './status.js';
  * Why a parcel did not move as planned, on `delivery_failed`, `delayed`,
  * `on_hold` and `return_to_sender` events. Adapters map their carrier's
  * incident codes onto these and keep the raw code in `carrierStatus`.
+ *
+ * @example
+ * ```ts
+ * const reason = TRACKING_INCIDENT_REASONS.find((r) => r === mapped) ?? 'other';
+ * ```
  */
 export const TRACKING_INCIDENT_REASONS = [
   'address_issue',
@@ -17,12 +22,26 @@ export const TRACKING_INCIDENT_REASONS = [
   'customs',
   'other',
 ] as const;
-/** Why a parcel did not move as planned. */
+/**
+ * Why a parcel did not move as planned.
+ *
+ * @example
+ * ```ts
+ * trackingIncidentReasonSchema.parse('recipient_unavailable');
+ * ```
+ */
 export const trackingIncidentReasonSchema = z.enum(TRACKING_INCIDENT_REASONS);
 /** Why a parcel did not move as planned. */
 export type TrackingIncidentReason = z.infer<typeof trackingIncidentReasonSchema>;
 
-/** Tracking statuses that may carry a {@link TrackingIncidentReason}. */
+/**
+ * Tracking statuses that may carry a {@link TrackingIncidentReason}.
+ *
+ * @example
+ * ```ts
+ * INCIDENT_TRACKING_STATUSES.has('delivery_failed'); // true
+ * ```
+ */
 export const INCIDENT_TRACKING_STATUSES: ReadonlySet<TrackingStatus> = new Set(['delivery_failed', 'delayed', 'on_hold', 'return_to_sender']);
 
 const eventShape = {

@@ -101,7 +101,14 @@ export async function expectErrorCode(
  */
 export type BackendFault = 'server_error' | 'rate_limited' | 'timeout' | 'network_error' | 'client_error' | 'error_body' | 'lost_reply';
 
-/** The faults that must reach the engine as retryable errors. */
+/**
+ * The faults that must reach the engine as retryable errors.
+ *
+ * @example
+ * ```ts
+ * for (const fault of RETRYABLE_FAULTS) fake.failNext(fault);
+ * ```
+ */
 export const RETRYABLE_FAULTS: readonly BackendFault[] = ['server_error', 'rate_limited', 'timeout', 'network_error'];
 
 /**
