@@ -6,7 +6,7 @@
 export { createFulfillment } from './engine/create-fulfillment.js';
 export type { Fulfillment } from './engine/create-fulfillment.js';
 export { defaultPolicy } from './engine/config.js';
-export type { FulfillmentConfig, FulfillmentPolicy, RetryPolicy } from './engine/config.js';
+export type { CustomsPolicy, FulfillmentConfig, FulfillmentPolicy, RetryPolicy } from './engine/config.js';
 export type { EventHandler, EventSubscriptions } from './engine/event-bus.js';
 export type { PlaceOptions } from './engine/place-order.js';
 export type { CheckoutOrder, ConfirmPickInput, ListOrdersInput, PickListInput, ShipInput, ShipmentResult } from './engine/command-types.js';

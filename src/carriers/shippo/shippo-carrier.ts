@@ -22,10 +22,11 @@ import type {
 import { readHeader, verifyWebhook } from '../../tracking/webhook-signature.js';
 import { type ShippoTrackingStatusLike, shippoEvents } from './shippo-tracking.js';
 
-type Options = { fetchOptions?: { signal?: AbortSignal }; timeoutMs?: number };
+/** Per-request options the Shippo SDK accepts (abort signal, timeout). */
+export type ShippoRequestOptions = { fetchOptions?: { signal?: AbortSignal }; timeoutMs?: number };
 type Req = object;
 
-interface ShippoRateLike {
+export interface ShippoRateLike {
   objectId: string;
   amount: string;
   currency: string;
@@ -34,13 +35,13 @@ interface ShippoRateLike {
   estimatedDays?: number;
   arrivesBy?: string;
 }
-interface ShippoShipmentLike {
+export interface ShippoShipmentLike {
   objectId: string;
   metadata?: string;
   rates: ShippoRateLike[];
   messages?: { source?: string; code?: string; text?: string }[];
 }
-interface ShippoTransactionLike {
+export interface ShippoTransactionLike {
   objectId?: string;
   status?: string;
   metadata?: string;
@@ -54,22 +55,22 @@ interface ShippoTransactionLike {
 
 /** The part of the official Shippo SDK the adapter uses: `new Shippo({ apiKeyHeader })` satisfies it. */
 export interface ShippoClientLike {
-  shipments: { create(request: Req, options?: Options): Promise<ShippoShipmentLike> };
+  shipments: { create(request: Req, options?: ShippoRequestOptions): Promise<ShippoShipmentLike> };
   transactions: {
-    create(request: Req, options?: Options): Promise<ShippoTransactionLike>;
-    list(request: Req, options?: Options): Promise<{ results?: ShippoTransactionLike[]; next?: string | null }>;
-    get(id: string, options?: Options): Promise<ShippoTransactionLike>;
+    create(request: Req, options?: ShippoRequestOptions): Promise<ShippoTransactionLike>;
+    list(request: Req, options?: ShippoRequestOptions): Promise<{ results?: ShippoTransactionLike[]; next?: string | null }>;
+    get(id: string, options?: ShippoRequestOptions): Promise<ShippoTransactionLike>;
   };
   refunds: {
-    create(request: Req, options?: Options): Promise<{ objectId?: string; status?: string; transaction?: string }>;
-    list(request: Req, options?: Options): Promise<{ results?: { status?: string; transaction?: string }[] }>;
+    create(request: Req, options?: ShippoRequestOptions): Promise<{ objectId?: string; status?: string; transaction?: string }>;
+    list(request: Req, options?: ShippoRequestOptions): Promise<{ results?: { status?: string; transaction?: string }[] }>;
   };
-  rates: { get(id: string, options?: Options): Promise<ShippoRateLike> };
+  rates: { get(id: string, options?: ShippoRequestOptions): Promise<ShippoRateLike> };
   trackingStatus: {
-    get(trackingNumber: string, carrier: string, options?: Options): Promise<{ trackingNumber: string; trackingHistory: ShippoTrackingStatusLike[] }>;
+    get(trackingNumber: string, carrier: string, options?: ShippoRequestOptions): Promise<{ trackingNumber: string; trackingHistory: ShippoTrackingStatusLike[] }>;
   };
   addresses: {
-    create(request: Req, options?: Options): Promise<{
+    create(request: Req, options?: ShippoRequestOptions): Promise<{
       street1?: string;
       city?: string;
       state?: string;
@@ -79,7 +80,7 @@ export interface ShippoClientLike {
   };
 }
 
-/** Options of {@link shippoCarrier}. */
+/** ShippoRequestOptions of {@link shippoCarrier}. */
 export interface ShippoCarrierOptions {
   /** `new Shippo({ apiKeyHeader: 'ShippoToken shippo_test_...' })` (`shippo` is an optional peer dependency). */
   client: ShippoClientLike;
@@ -146,7 +147,7 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierAdapter {
     }
   };
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const opts = (callOptions?: AdapterCallOptions): Options =>
+  const opts = (callOptions?: AdapterCallOptions): ShippoRequestOptions =>
     callOptions?.signal === undefined ? { timeoutMs } : { timeoutMs, fetchOptions: { signal: callOptions.signal } };
 
   const shipmentRequest = (request: { from: Address; to: Address; parcels: Parcel[]; customs?: CustomsDeclaration }, metadata: string) => ({

@@ -24,7 +24,8 @@ import {
 
 // `object` rather than a record type, so the official client's interface-typed parameters fit.
 type Params = object;
-type RequestOptions = { idempotencyKey?: string };
+/** Per-request options of the Stripe client that the adapter sets. */
+export type StripeRequestOptions = { idempotencyKey?: string };
 
 /**
  * The part of the official `stripe` client the adapter uses; a `new Stripe(key)`
@@ -32,14 +33,14 @@ type RequestOptions = { idempotencyKey?: string };
  */
 export interface StripeClientLike {
   paymentIntents: {
-    create(params: Params, options?: RequestOptions): Promise<StripePaymentIntentLike>;
-    retrieve(id: string, params?: Params, options?: RequestOptions): Promise<StripePaymentIntentLike>;
-    capture(id: string, params?: Params, options?: RequestOptions): Promise<StripePaymentIntentLike>;
-    cancel(id: string, params?: Params, options?: RequestOptions): Promise<StripePaymentIntentLike>;
-    search(params: Params, options?: RequestOptions): Promise<{ data: StripePaymentIntentLike[] }>;
+    create(params: Params, options?: StripeRequestOptions): Promise<StripePaymentIntentLike>;
+    retrieve(id: string, params?: Params, options?: StripeRequestOptions): Promise<StripePaymentIntentLike>;
+    capture(id: string, params?: Params, options?: StripeRequestOptions): Promise<StripePaymentIntentLike>;
+    cancel(id: string, params?: Params, options?: StripeRequestOptions): Promise<StripePaymentIntentLike>;
+    search(params: Params, options?: StripeRequestOptions): Promise<{ data: StripePaymentIntentLike[] }>;
   };
   refunds: {
-    create(params: Params, options?: RequestOptions): Promise<{ id: string; status?: string | null }>;
+    create(params: Params, options?: StripeRequestOptions): Promise<{ id: string; status?: string | null }>;
   };
 }
 
