@@ -114,7 +114,7 @@ decides, and each of the 16 callers' order writes is still its own round trip an
 
 What would close it (not done in this round): the same coalescing of concurrent \`createOrder\` and
 \`updateOrder\` calls of one process into multi-row statements that reservations already use
-(src/adapters/postgres-reserve-queue.ts), so 16 callers share a commit.`,
+(src/storage/postgres/postgres-reserve-queue.ts), so 16 callers share a commit.`,
 
   'scaling-mem': `
 Why: \`get\` is a \`Map\` lookup and a \`JSON.parse\` of one document, and listing walks an index from a

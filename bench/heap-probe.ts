@@ -1,6 +1,6 @@
 // Child process of the memory benchmark (needs --expose-gc): heap held per
 // order by the memory adapter, and by the same orders as bare JSON strings.
-import { memoryStorage } from '../src/adapters/memory-storage.js';
+import { memoryStorage } from '../src/storage/memory/memory-storage.js';
 import { orderKeys, orderTags } from '../src/engine/order-index.js';
 import { WAREHOUSE, benchOrder, benchShop } from './shop.js';
 

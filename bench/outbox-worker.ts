@@ -4,7 +4,7 @@
 // Usage: tsx bench/outbox-worker.ts <schema> <latencyMs> <preparedStatements>; prints
 // "ready", waits for a line on stdin, then prints one JSON line with its count.
 import pg from 'pg';
-import { postgresStorage } from '../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../src/storage/postgres/postgres-storage.js';
 import { createFulfillment } from '../src/index.js';
 import type { NotificationAdapter } from '../src/ports/notifier.js';
 

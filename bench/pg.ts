@@ -1,7 +1,7 @@
 // PostgreSQL for the benchmarks: a pool, a random schema per run (dropped at
 // the end), and the storage adapter over it.
 import pg from 'pg';
-import { postgresStorage, type PostgresStorage, type PostgresStorageOptions } from '../src/adapters/postgres-storage.js';
+import { postgresStorage, type PostgresStorage, type PostgresStorageOptions } from '../src/storage/postgres/postgres-storage.js';
 
 /** Where the benchmarks look for PostgreSQL. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';

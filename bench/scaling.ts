@@ -1,7 +1,7 @@
 // Benchmark 4: the cost of place, get and list-by-status as the store grows.
 // A small store stays alive beside the growing one, so both are measured in
 // interleaved runs of the same process.
-import { memoryStorage } from '../src/adapters/memory-storage.js';
+import { memoryStorage } from '../src/storage/memory/memory-storage.js';
 import type { Order } from '../src/domain/order.js';
 import type { OrderStatus } from '../src/domain/status.js';
 import type { StorageAdapter } from '../src/ports/storage.js';

@@ -1,9 +1,9 @@
 // The shop every engine benchmark drives: one warehouse, the sandbox
 // adapters, a fake clock and counter ids, so runs are reproducible.
-import { memoryNotifier } from '../src/adapters/memory-notifier.js';
-import { memoryStorage } from '../src/adapters/memory-storage.js';
-import { sandboxCarrier } from '../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../src/adapters/sandbox-payment.js';
+import { memoryNotifier } from '../src/notifiers/memory/memory-notifier.js';
+import { memoryStorage } from '../src/storage/memory/memory-storage.js';
+import { sandboxCarrier } from '../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../src/payments/sandbox/sandbox-payment.js';
 import type { Location } from '../src/domain/location.js';
 import type { OrderInput } from '../src/domain/order.js';
 import { type Fulfillment, createFulfillment } from '../src/index.js';

@@ -4,9 +4,9 @@
 // hand-written transaction per delivery that inserts the event and moves the
 // shipment forward.
 import type pg from 'pg';
-import { memoryNotifier } from '../src/adapters/memory-notifier.js';
-import { type SandboxCarrier, sandboxCarrier } from '../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../src/adapters/sandbox-payment.js';
+import { memoryNotifier } from '../src/notifiers/memory/memory-notifier.js';
+import { type SandboxCarrier, sandboxCarrier } from '../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../src/payments/sandbox/sandbox-payment.js';
 import { type Fulfillment, createFulfillment } from '../src/index.js';
 import type { StorageAdapter } from '../src/ports/storage.js';
 import type { SignedWebhookRequest } from '../src/tracking/webhook-signature.js';

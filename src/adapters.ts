@@ -1,6 +1,6 @@
 // Entry of `fulfillkit/adapters`: reference carrier, payment and notifier adapters.
-export { sandboxCarrier, type SandboxCarrier, type SandboxCarrierOptions, type SandboxScenario } from './adapters/sandbox-carrier.js';
-export type { SandboxCarrierOperation, SandboxFault, SandboxFaultOptions } from './adapters/sandbox-faults.js';
+export { sandboxCarrier, type SandboxCarrier, type SandboxCarrierOptions, type SandboxScenario } from './carriers/sandbox/sandbox-carrier.js';
+export type { SandboxCarrierOperation, SandboxFault, SandboxFaultOptions } from './sandbox/sandbox-faults.js';
 export {
   tableRateCarrier,
   type RateTable,
@@ -10,7 +10,7 @@ export {
   type TableRateScan,
   type TableRateService,
   type WeightBand,
-} from './adapters/table-rate-carrier.js';
+} from './carriers/table-rate/table-rate-carrier.js';
 export {
   SANDBOX_PAYMENT_METHODS,
   sandboxPayment,
@@ -18,12 +18,12 @@ export {
   type SandboxPayment,
   type SandboxPaymentOperation,
   type SandboxPaymentOptions,
-} from './adapters/sandbox-payment.js';
-export { manualPayment, type ManualPayment, type ManualPaymentInstructions, type ManualPaymentOptions } from './adapters/manual-payment.js';
-export type { PaymentLedgerEntry } from './adapters/payment-book.js';
-export { memoryNotifier, type MemoryNotifier, type MemoryNotifierOptions, type RecordedNotification } from './adapters/memory-notifier.js';
-export { webhookNotifier, type WebhookNotifierOptions } from './adapters/webhook-notifier.js';
-export type { PostalZone } from './adapters/zones.js';
+} from './payments/sandbox/sandbox-payment.js';
+export { manualPayment, type ManualPayment, type ManualPaymentInstructions, type ManualPaymentOptions } from './payments/manual/manual-payment.js';
+export type { PaymentLedgerEntry } from './payments/payment-book.js';
+export { memoryNotifier, type MemoryNotifier, type MemoryNotifierOptions, type RecordedNotification } from './notifiers/memory/memory-notifier.js';
+export { webhookNotifier, type WebhookNotifierOptions } from './notifiers/webhook/webhook-notifier.js';
+export type { PostalZone } from './carriers/zones.js';
 export {
   DEFAULT_SIGNATURE_TOLERANCE,
   hmacSha256,

@@ -1,7 +1,7 @@
 // createFulfillment: wires storage, adapters, machines and policy into the
 // commands a shop calls.
 import { hostActionsOf } from './host-actions.js';
-import { memoryStorage } from '../adapters/memory-storage.js';
+import { memoryStorage } from '../storage/memory/memory-storage.js';
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AdjustInput, InventoryLevel, ReceiveInput, StockMovement, StockSettingsInput } from '../domain/inventory.js';

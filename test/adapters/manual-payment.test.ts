@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualPayment } from '../../src/adapters/manual-payment.js';
+import { manualPayment } from '../../src/payments/manual/manual-payment.js';
 import { describePaymentConformance } from '../../src/testing/payment-conformance.js';
 
 describePaymentConformance('manualPayment', () => manualPayment(), {

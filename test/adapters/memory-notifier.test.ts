@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MemoryNotifier, memoryNotifier } from '../../src/adapters/memory-notifier.js';
+import { type MemoryNotifier, memoryNotifier } from '../../src/notifiers/memory/memory-notifier.js';
 import { describeNotifierConformance } from '../../src/testing/notifier-conformance.js';
 
 describeNotifierConformance('memoryNotifier', () => memoryNotifier(), {

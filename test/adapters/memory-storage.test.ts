@@ -1,7 +1,7 @@
 // The memory adapter against the storage conformance kit, plus what only it
 // promises: flat cost per operation, closing, and its own input checks.
 import { describe, expect, it } from 'vitest';
-import { inspectMemoryStorage, memoryStorage } from '../../src/adapters/memory-storage.js';
+import { inspectMemoryStorage, memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { StorageAdapter } from '../../src/ports/storage.js';
 import { makeTestOrder } from '../../src/testing/fixtures.js';
 import { describeStorageConformance } from '../../src/testing/storage-conformance.js';

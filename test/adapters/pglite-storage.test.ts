@@ -1,7 +1,7 @@
 // The PostgreSQL adapter on an in-memory PGlite: the storage conformance kit
 // plus the adapter's own cases. Always runs; one PGlite per file (it boots slowly).
 import { afterAll, beforeAll } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { describeStorageConformance } from '../../src/testing/storage-conformance.js';
 import { openPglite, type TestDatabase } from '../helpers/database.js';
 import { describePostgresStorageCases, sqlReader } from '../helpers/postgres-storage-cases.js';

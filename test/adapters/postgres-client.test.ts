@@ -5,9 +5,9 @@
 // server (DATABASE_URL) check it end to end.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type PgPoolLike, type SqlQueryable, type SqlResultLike, sqlDriver } from '../../src/adapters/postgres-client.js';
-import { migrate } from '../../src/adapters/postgres-migrations.js';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { type PgPoolLike, type SqlQueryable, type SqlResultLike, sqlDriver } from '../../src/storage/postgres/postgres-client.js';
+import { migrate } from '../../src/storage/postgres/postgres-migrations.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { openPostgres, postgresTargets } from '../helpers/database.js';
 
 type Sent = { text: string; name: string | null };

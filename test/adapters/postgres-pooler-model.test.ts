@@ -6,7 +6,7 @@
 // driver has switched, no named statement leaves it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PgPoolClientLike, type PgPoolLike, type SqlDriver, type SqlQueryable, type SqlResultLike, sqlDriver } from '../../src/adapters/postgres-client.js';
+import { type PgPoolClientLike, type PgPoolLike, type SqlDriver, type SqlQueryable, type SqlResultLike, sqlDriver } from '../../src/storage/postgres/postgres-client.js';
 
 const WRITE = 'UPDATE counters SET n = n + 1 WHERE op = $1';
 const READ = 'SELECT n FROM counters WHERE op = $1';

@@ -4,7 +4,7 @@
 // unless CI (or FULFILLKIT_REQUIRE_POSTGRES=1 / FULFILLKIT_REQUIRE_PGBOUNCER=1)
 // demands the server: then it fails.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { describeStorageConformance } from '../../src/testing/storage-conformance.js';
 import { openPostgres, postgresTargets } from '../helpers/database.js';
 import { describePostgresStorageCases, sqlReader } from '../helpers/postgres-storage-cases.js';

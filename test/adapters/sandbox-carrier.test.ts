@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SandboxCarrier, sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { type SandboxCarrier, sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import { describeCarrierConformance } from '../../src/testing/carrier-conformance.js';
 import { type FakeClock, fakeClock } from '../../src/testing/fake-clock.js';
 import { customer, parcel, usRequest, warehouse } from './carrier-fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SandboxPayment, sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { type SandboxPayment, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import type { PaymentResult } from '../../src/ports/payment.js';
 import type { BackendFault } from '../../src/testing/adapter-checks.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RateTable, tableRateCarrier } from '../../src/adapters/table-rate-carrier.js';
+import { type RateTable, tableRateCarrier } from '../../src/carriers/table-rate/table-rate-carrier.js';
 import type { RateRequest } from '../../src/ports/carrier.js';
 import { describeCarrierConformance } from '../../src/testing/carrier-conformance.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookNotifier } from '../../src/adapters/webhook-notifier.js';
+import { webhookNotifier } from '../../src/notifiers/webhook/webhook-notifier.js';
 import type { Notification } from '../../src/ports/notifier.js';
 import { describeNotifierConformance } from '../../src/testing/notifier-conformance.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

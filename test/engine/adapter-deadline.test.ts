@@ -1,7 +1,7 @@
 // Every adapter call gets a signal that aborts when the engine's per-attempt
 // timeout expires, so the adapter's own request stops with the attempt.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import { callAdapter } from '../../src/engine/adapter-call.js';
 import type { CarrierAdapter } from '../../src/ports/carrier.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

@@ -2,7 +2,7 @@
 // the whole amount due; later cancellations and short picks are refunded) and
 // multi-capture providers (each hand-over captures its own value).
 import { describe, expect, it } from 'vitest';
-import type { SandboxPaymentOptions } from '../../src/adapters/sandbox-payment.js';
+import type { SandboxPaymentOptions } from '../../src/payments/sandbox/sandbox-payment.js';
 import { makeShop, orderFor, pickAndPack, reload, stock } from '../helpers/shop.js';
 
 type Ledger = { payments: { ledger(): { operation: string; amount: number }[] } };

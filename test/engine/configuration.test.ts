@@ -2,9 +2,9 @@
 // what it is given wrongly, and a command that needs something left out says
 // what, before it changes anything.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { FulfillmentError } from '../../src/domain/errors.js';
 import { type FulfillmentConfig, createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

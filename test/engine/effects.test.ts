@@ -2,7 +2,7 @@
 // refused void stops the cancellation, a scan before hand-over never delivers
 // unpaid goods, NO_RATES explains itself.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import type { Order } from '../../src/domain/order.js';
 import type { CarrierAdapter } from '../../src/ports/carrier.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

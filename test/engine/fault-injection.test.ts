@@ -3,11 +3,11 @@
 // far as it goes and cancels the rest. Afterwards every order must be
 // consistent: no double capture, no double label, no lost notification.
 import { describe, expect, it } from 'vitest';
-import { type MemoryNotifier, memoryNotifier } from '../../src/adapters/memory-notifier.js';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
-import { type SandboxCarrier, sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import type { SandboxFault } from '../../src/adapters/sandbox-faults.js';
-import { type SandboxPayment, sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { type MemoryNotifier, memoryNotifier } from '../../src/notifiers/memory/memory-notifier.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { type SandboxCarrier, sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import type { SandboxFault } from '../../src/sandbox/sandbox-faults.js';
+import { type SandboxPayment, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { heldQuantity } from '../../src/domain/inventory.js';
 import type { Order } from '../../src/domain/order.js';
 import { authorizeKey } from '../../src/engine/payment-flow.js';

@@ -1,8 +1,8 @@
 // Misbehaving providers: answers that are not labels, rates, events or payments
 // are that adapter's failure, never stored, and the fallback rules apply.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { CarrierError, FulfillmentError } from '../../src/domain/errors.js';
 import { guardCarrier, guardPayments } from '../../src/engine/guarded-adapters.js';
 import type { CarrierAdapter } from '../../src/ports/carrier.js';

@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign } from 'xstate';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { createFulfillment, type HostActionArgs, hostAction } from '../../src/index.js';
 import { orderMachine } from '../../src/machines/order.js';
 import type { OutboxDeliveryInfo } from '../../src/ports/instrumentation.js';

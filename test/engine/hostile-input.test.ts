@@ -1,7 +1,7 @@
 // Hostile input: prototype keys, Symbols, deep arrays, null options, text and
 // numbers no adapter can store. Each is a typed refusal that changes nothing.
 import { describe, expect, it } from 'vitest';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { addressSchema } from '../../src/domain/address.js';
 import { MAX_MONEY_AMOUNT, MAX_STOCK_UNITS } from '../../src/domain/limits.js';
 import type { Fulfillment } from '../../src/index.js';

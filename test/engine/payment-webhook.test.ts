@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
 import { EAST, expectCode, makeShop, orderFor, reload, stock } from '../helpers/shop.js';

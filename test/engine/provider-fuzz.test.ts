@@ -3,7 +3,7 @@
 // and every stored order still satisfies its schema.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { isFulfillmentError } from '../../src/domain/errors.js';
 import { orderSchema } from '../../src/domain/order.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

@@ -1,9 +1,9 @@
 // A rate's providerRef travels from the quote to the purchase untouched: the
 // engine stores it with the chosen rate and hands the same rate back.
 import { describe, expect, it } from 'vitest';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { createFulfillment } from '../../src/index.js';
 import type { CarrierAdapter, LabelRequest } from '../../src/ports/carrier.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

@@ -1,7 +1,7 @@
 // Step 6, shipping: rate shopping across carriers, label fallback, refusals
 // that leave the shipment packed, and resumable label-then-capture.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import type { FulfillmentConfig } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
 import { type ShopAdapters, expectCode, flatRateCarrier, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';

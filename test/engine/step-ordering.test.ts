@@ -2,7 +2,7 @@
 // repeated or failing command never refunds, releases or restocks without
 // recording it.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import { CarrierError } from '../../src/domain/errors.js';
 import type { CarrierAdapter } from '../../src/ports/carrier.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

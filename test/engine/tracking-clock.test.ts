@@ -1,7 +1,7 @@
 // Tracking time: a scan dated far in the future never moves a shipment's
 // clock, so the real scans after it still apply and delivery is reached.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import type { TrackingEventInput as TrackingEvent } from '../../src/domain/tracking.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
 import { HOUR, expectCode, fulfil, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';

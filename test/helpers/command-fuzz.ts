@@ -4,11 +4,11 @@
 // that a refusal leaves storage byte-identical, and that Object.prototype is
 // untouched. Free of vitest so `npm run soak` can run it at 10,000+ cases.
 import fc from 'fast-check';
-import { inspectMemoryStorage, memoryStorage } from '../../src/adapters/memory-storage.js';
-import { memoryNotifier } from '../../src/adapters/memory-notifier.js';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { inspectMemoryStorage, memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { memoryNotifier } from '../../src/notifiers/memory/memory-notifier.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { ERROR_CODES, type FulfillmentErrorCode, isFulfillmentError } from '../../src/domain/errors.js';
 import type { Location } from '../../src/domain/location.js';
 import { type Fulfillment, createFulfillment } from '../../src/index.js';

@@ -3,7 +3,7 @@
 // with throwaway schemas dropped when the file ends.
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import type { PostgresClient } from '../../src/adapters/postgres-client.js';
+import type { PostgresClient } from '../../src/storage/postgres/postgres-client.js';
 
 /** A database a test file works in. */
 export interface TestDatabase {

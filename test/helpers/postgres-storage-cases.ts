@@ -1,8 +1,8 @@
 // What only the PostgreSQL adapter promises, run against both a real server
 // and PGlite: migrations, batching, timestamps, cross-adapter races.
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/adapters/postgres-migrations.js';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { MIGRATIONS } from '../../src/storage/postgres/postgres-migrations.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import type { StorageAdapter } from '../../src/ports/storage.js';
 import { makeTestOrder } from '../../src/testing/fixtures.js';
 import type { StorageReader } from '../../src/testing/storage-check-kit.js';

@@ -1,11 +1,11 @@
 // A small shop wired with the in-memory storage and sandbox adapters, plus the
 // drivers and probes the engine tests share (drive a shipment, snapshot state).
 import { expect } from 'vitest';
-import { type MemoryNotifierOptions, memoryNotifier } from '../../src/adapters/memory-notifier.js';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
-import { type SandboxCarrierOptions, sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { type SandboxPaymentOptions, sandboxPayment } from '../../src/adapters/sandbox-payment.js';
-import { type RateTable, tableRateCarrier } from '../../src/adapters/table-rate-carrier.js';
+import { type MemoryNotifierOptions, memoryNotifier } from '../../src/notifiers/memory/memory-notifier.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { type SandboxCarrierOptions, sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { type SandboxPaymentOptions, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
+import { type RateTable, tableRateCarrier } from '../../src/carriers/table-rate/table-rate-carrier.js';
 import { FulfillmentError } from '../../src/domain/errors.js';
 import type { Location } from '../../src/domain/location.js';
 import type { Order, OrderInput } from '../../src/domain/order.js';

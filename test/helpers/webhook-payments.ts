@@ -1,6 +1,6 @@
 // A sandbox payment provider that also pushes signed webhooks, for the
 // payment-webhook tests of the engine and the HTTP surface.
-import { type SandboxPayment, sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { type SandboxPayment, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import type { PaymentStatus } from '../../src/domain/status.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { SIGNATURE_HEADER, readHeader, signWebhook, verifyWebhook } from '../../src/tracking/webhook-signature.js';

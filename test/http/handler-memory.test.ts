@@ -1,5 +1,5 @@
 // The HTTP cases on the in-memory store.
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { describeHttpCases } from './api-cases.js';
 
 describeHttpCases(

@@ -1,6 +1,6 @@
 // The HTTP cases on PostgreSQL (DATABASE_URL) or, without it, on PGlite; one schema per test.
 import { afterAll, it } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { type TestDatabase, openPglite, openPostgres, postgresRequired } from '../helpers/database.js';
 import { describeHttpCases } from './api-cases.js';
 

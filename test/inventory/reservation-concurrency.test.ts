@@ -1,7 +1,7 @@
 // The hot-SKU race: 10,000 concurrent single-unit holds on 100 units. Add an
 // adapter to `adapters` (e.g. PostgreSQL on a pool) to run the same race on it.
 import { describe, expect, it } from 'vitest';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { StorageAdapter } from '../../src/ports/storage.js';
 import { runHotSkuScenario } from '../../src/testing/storage-hot-sku.js';
 

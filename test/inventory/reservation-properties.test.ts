@@ -2,7 +2,7 @@
 // model: the adapter must agree with the model and keep the stock invariants.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { StorageAdapter, StockLine } from '../../src/ports/storage.js';
 import { ledgerSums } from '../../src/testing/storage-check-kit.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, expect, it } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
 import { sharedPayments } from './fixtures/shared-payments.js';

@@ -2,8 +2,8 @@
 // PostgreSQL (when DATABASE_URL is set), and the stock bound holds under
 // concurrent receipts without a single unit lost or overflowing the column.
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { isFulfillmentError } from '../../src/domain/errors.js';
 import { MAX_MONEY_AMOUNT, MAX_STOCK_UNITS } from '../../src/domain/limits.js';
 import type { Fulfillment } from '../../src/index.js';

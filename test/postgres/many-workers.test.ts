@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import type { OutboxMessageInput } from '../../src/ports/storage.js';
 import { initialOrderState } from '../../src/machines/order.js';
 import { makeTestOrder } from '../../src/testing/fixtures.js';

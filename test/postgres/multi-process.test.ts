@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { ledgerSums } from '../../src/testing/storage-check-kit.js';
 import { openPostgres, postgresTargets } from '../helpers/database.js';
 

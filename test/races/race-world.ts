@@ -3,11 +3,11 @@
 // every provider call so that commands on one order really interleave. The
 // invariants are checked against the providers' books, not the order record.
 import { expect } from 'vitest';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import type { SandboxFault } from '../../src/adapters/sandbox-faults.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import type { SandboxFault } from '../../src/sandbox/sandbox-faults.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { heldQuantity } from '../../src/domain/inventory.js';
 import type { Order } from '../../src/domain/order.js';
 import { type Fulfillment, createFulfillment } from '../../src/index.js';

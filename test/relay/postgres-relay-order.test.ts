@@ -3,9 +3,9 @@
 // event is published, and an order's events in the order they happened.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresStorage } from '../../src/adapters/postgres-storage.js';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
-import { sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import { createFulfillment } from '../../src/index.js';
 import type { EventRelay } from '../../src/ports/relay.js';

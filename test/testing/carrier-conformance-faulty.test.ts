@@ -1,6 +1,6 @@
 // The carrier kit must catch adapters that break the port's promises.
 import { describe, expect, it } from 'vitest';
-import { sandboxCarrier } from '../../src/adapters/sandbox-carrier.js';
+import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
 import { CarrierError } from '../../src/domain/errors.js';
 import type { Label } from '../../src/domain/shipment.js';
 import type { CarrierAdapter, RateRequest } from '../../src/ports/carrier.js';

@@ -1,6 +1,6 @@
 // The notifier kit must catch adapters that double-send or hide failures.
 import { describe, expect, it } from 'vitest';
-import { memoryNotifier } from '../../src/adapters/memory-notifier.js';
+import { memoryNotifier } from '../../src/notifiers/memory/memory-notifier.js';
 import type { Notification, NotificationAdapter } from '../../src/ports/notifier.js';
 import { type NotifierConformanceOptions, runNotifierCheck } from '../../src/testing/notifier-conformance.js';
 

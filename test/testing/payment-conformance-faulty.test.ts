@@ -1,6 +1,6 @@
 // The payment kit must catch adapters that move money wrongly.
 import { describe, expect, it } from 'vitest';
-import { type SandboxPayment, sandboxPayment } from '../../src/adapters/sandbox-payment.js';
+import { type SandboxPayment, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { FulfillmentError } from '../../src/domain/errors.js';
 import type { PaymentAdapter, PaymentResult } from '../../src/ports/payment.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';

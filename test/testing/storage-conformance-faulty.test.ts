@@ -2,7 +2,7 @@
 // fails the checks aimed at its flaw, while memoryStorage passes them.
 import { nanoid } from 'nanoid';
 import { describe, expect, it } from 'vitest';
-import { memoryStorage } from '../../src/adapters/memory-storage.js';
+import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { FulfillmentError } from '../../src/domain/errors.js';
 import type { Order } from '../../src/domain/order.js';
 import type { Reservation, StockMovement } from '../../src/domain/inventory.js';

@@ -1,14 +1,14 @@
 // A carrier priced from the merchant's own rate table: zones, weight bands,
 // flat rates and free shipping over a threshold, for shops on fixed contracts.
-import { CarrierError, FulfillmentError } from '../domain/errors.js';
-import { currencyCodes } from '../domain/money.js';
-import type { Label, Rate, ShippingSpeed } from '../domain/shipment.js';
-import type { TrackingStatus } from '../domain/status.js';
-import type { TrackingEvent } from '../domain/tracking.js';
-import { toGrams } from '../domain/units.js';
-import type { CarrierAdapter, CarrierMessage, RateRequest } from '../ports/carrier.js';
-import { type Clock, systemClock } from '../ports/clock.js';
-import { matchPostalZone, type PostalZone } from './zones.js';
+import { CarrierError, FulfillmentError } from '../../domain/errors.js';
+import { currencyCodes } from '../../domain/money.js';
+import type { Label, Rate, ShippingSpeed } from '../../domain/shipment.js';
+import type { TrackingStatus } from '../../domain/status.js';
+import type { TrackingEvent } from '../../domain/tracking.js';
+import { toGrams } from '../../domain/units.js';
+import type { CarrierAdapter, CarrierMessage, RateRequest } from '../../ports/carrier.js';
+import { type Clock, systemClock } from '../../ports/clock.js';
+import { matchPostalZone, type PostalZone } from '../zones.js';
 
 /** A price for parcels up to a weight. */
 export interface WeightBand {

@@ -12,12 +12,12 @@ import {
   seenOp,
   type StockLevelRow,
   settledReservationStatus,
-} from '../inventory/reservation-rules.js';
-import { FulfillmentError } from '../domain/errors.js';
-import type { DomainEvent } from '../domain/events.js';
-import { heldQuantity, type LocationLevel, type MovementType, type Reservation, type ReservationLine, type ReservationStatus } from '../domain/inventory.js';
-import type { ReservationChange, ReserveRequest, StockLine } from '../ports/storage.js';
-import { invalidCall, requireInteger, requireText } from './memory-guards.js';
+} from '../../inventory/reservation-rules.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
+import { heldQuantity, type LocationLevel, type MovementType, type Reservation, type ReservationLine, type ReservationStatus } from '../../domain/inventory.js';
+import type { ReservationChange, ReserveRequest, StockLine } from '../../ports/storage.js';
+import { invalidCall, requireInteger, requireText } from '../call-guards.js';
 import type { InventoryChanges, ReservationRow, ReservationWrite, StockRow } from './postgres-plans.js';
 
 /** A locked reservation with the op ids already applied to it. */

@@ -1,7 +1,7 @@
 // The sandbox carrier's simulated parcel journeys: a timeline of scans fixed at
 // label purchase and revealed as the clock passes, in the carrier's own codes.
-import type { TrackingEvent } from '../domain/tracking.js';
-import { type CarrierStatusMap, normalizeCarrierStatus } from '../tracking/carrier-status.js';
+import type { TrackingEvent } from '../../domain/tracking.js';
+import { type CarrierStatusMap, normalizeCarrierStatus } from '../../tracking/carrier-status.js';
 
 /** How a sandbox parcel's journey ends. */
 export type SandboxScenario = 'delivered' | 'failed_then_delivered' | 'return_to_sender';

@@ -1,6 +1,6 @@
 // Coalesces concurrent reserve() calls of one process into batches, so a hot
 // SKU costs one row lock and one round trip per batch instead of per order.
-import type { Reservation } from '../domain/inventory.js';
+import type { Reservation } from '../../domain/inventory.js';
 import type { PreparedReserve, ReserveOutcome } from './postgres-inventory.js';
 
 /** Tuning of reservation batching. */

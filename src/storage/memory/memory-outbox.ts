@@ -2,9 +2,9 @@
 // so a claim pops due messages without scanning the ones waiting or parked.
 // Of a stream only the oldest live message is queued; its successor joins the
 // queue when it is acked or parked.
-import { FulfillmentError } from '../domain/errors.js';
-import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OutboxTopic } from '../ports/storage.js';
-import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OutboxTopic } from '../../ports/storage.js';
+import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from '../call-guards.js';
 import { MinHeap } from './memory-min-heap.js';
 
 /** A message as the memory outbox keeps it (payload as JSON text). */

@@ -1,11 +1,11 @@
 // Payments settled outside any processor (bank transfer, cash on delivery):
 // the authorization waits until the host records that the money arrived.
-import { FulfillmentError } from '../domain/errors.js';
-import type { Money } from '../domain/money.js';
-import { type Clock, systemClock } from '../ports/clock.js';
-import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
-import { type PaymentLedgerEntry, paymentBook } from './payment-book.js';
-import { stableId } from './stable-id.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { Money } from '../../domain/money.js';
+import { type Clock, systemClock } from '../../ports/clock.js';
+import type { PaymentAdapter, PaymentResult } from '../../ports/payment.js';
+import { type PaymentLedgerEntry, paymentBook } from '../payment-book.js';
+import { stableId } from '../../sandbox/stable-id.js';
 
 /** Options of {@link manualPayment}. */
 export interface ManualPaymentOptions {

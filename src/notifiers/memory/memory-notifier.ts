@@ -1,7 +1,7 @@
 // A notifier that keeps messages in memory: the default for development and
 // the way tests read what customers would have received.
-import { FulfillmentError } from '../domain/errors.js';
-import type { Notification, NotificationAdapter, NotificationChannel, SendResult } from '../ports/notifier.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { Notification, NotificationAdapter, NotificationChannel, SendResult } from '../../ports/notifier.js';
 
 /** Options of {@link memoryNotifier}. */
 export interface MemoryNotifierOptions {

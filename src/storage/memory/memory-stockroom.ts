@@ -1,12 +1,12 @@
 // The memory adapter's stock rows and ledger. Each write checks everything,
 // then changes state, so a throw leaves the rows as they were.
-import { availableOf, type StockLevelRow } from '../inventory/reservation-rules.js';
-import { FulfillmentError } from '../domain/errors.js';
-import type { DomainEvent } from '../domain/events.js';
-import type { LocationLevel, MovementType, StockMovement } from '../domain/inventory.js';
-import { MAX_STOCK_UNITS } from '../domain/limits.js';
-import type { StockResult } from '../ports/storage.js';
-import { instantMillis, invalidCall, requireInteger, requireText } from './memory-guards.js';
+import { availableOf, type StockLevelRow } from '../../inventory/reservation-rules.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
+import type { LocationLevel, MovementType, StockMovement } from '../../domain/inventory.js';
+import { MAX_STOCK_UNITS } from '../../domain/limits.js';
+import type { StockResult } from '../../ports/storage.js';
+import { instantMillis, invalidCall, requireInteger, requireText } from '../call-guards.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 
 /** Stock of one SKU at one location, as the memory store keeps it. */

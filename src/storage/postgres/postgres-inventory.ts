@@ -1,10 +1,10 @@
 // Transactions of the PostgreSQL adapter that move stock: each locks the rows
 // it reads (reservations first, then stock in (sku, location) order), decides
 // with a StockStep, and writes the whole change set in one statement.
-import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
-import type { LocationLevel, Reservation } from '../domain/inventory.js';
-import type { ReservationChange, ReserveRequest, StockLine, StockResult } from '../ports/storage.js';
-import { invalidCall } from './memory-guards.js';
+import { FulfillmentError, isFulfillmentError } from '../../domain/errors.js';
+import type { LocationLevel, Reservation } from '../../domain/inventory.js';
+import type { ReservationChange, ReserveRequest, StockLine, StockResult } from '../../ports/storage.js';
+import { invalidCall } from '../call-guards.js';
 import type { SqlDriver, SqlSession } from './postgres-client.js';
 import * as plans from './postgres-plans.js';
 import { type HeldReservation, reservationFromRow, StockStep, sumLines } from './postgres-stock-step.js';

@@ -1,6 +1,6 @@
 // Versioned schema migrations for the PostgreSQL adapter, applied in one
 // transaction under an advisory lock so concurrent processes migrate once.
-import { FulfillmentError } from '../domain/errors.js';
+import { FulfillmentError } from '../../domain/errors.js';
 import { type PostgresClient, type SqlDriver, sqlDriver } from './postgres-client.js';
 
 /** One schema version: the statements that bring the previous version to it. */

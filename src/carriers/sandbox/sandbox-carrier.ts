@@ -1,13 +1,13 @@
 // A simulated carrier for development and tests: deterministic rates, labels,
 // clock-driven tracking and signed webhooks, plus fault injection.
-import { type Address, addressSchema } from '../domain/address.js';
-import { CarrierError, FulfillmentError } from '../domain/errors.js';
-import { minorUnitDigits } from '../domain/money.js';
-import type { Label, Rate, ShippingSpeed } from '../domain/shipment.js';
-import type { TrackingEvent } from '../domain/tracking.js';
-import { toGrams } from '../domain/units.js';
-import type { AddressValidation, CarrierAdapter, CarrierMessage, LabelRequest, RateRequest, VoidResult } from '../ports/carrier.js';
-import { type Clock, systemClock } from '../ports/clock.js';
+import { type Address, addressSchema } from '../../domain/address.js';
+import { CarrierError, FulfillmentError } from '../../domain/errors.js';
+import { minorUnitDigits } from '../../domain/money.js';
+import type { Label, Rate, ShippingSpeed } from '../../domain/shipment.js';
+import type { TrackingEvent } from '../../domain/tracking.js';
+import { toGrams } from '../../domain/units.js';
+import type { AddressValidation, CarrierAdapter, CarrierMessage, LabelRequest, RateRequest, VoidResult } from '../../ports/carrier.js';
+import { type Clock, systemClock } from '../../ports/clock.js';
 import {
   DEFAULT_SIGNATURE_TOLERANCE,
   readHeader,
@@ -15,8 +15,8 @@ import {
   type SignedWebhookRequest,
   signWebhook,
   verifyWebhook,
-} from '../tracking/webhook-signature.js';
-import { type SandboxCarrierOperation, type SandboxFault, type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
+} from '../../tracking/webhook-signature.js';
+import { type SandboxCarrierOperation, type SandboxFault, type SandboxFaultOptions, sandboxFaults } from '../../sandbox/sandbox-faults.js';
 import {
   SANDBOX_PICKUP_DELAY_MS,
   type SandboxScan,
@@ -25,8 +25,8 @@ import {
   scansUntil,
   toTrackingEvent,
 } from './sandbox-tracking.js';
-import { stableId } from './stable-id.js';
-import { type ShippingZone, shippingZone } from './zones.js';
+import { stableId } from '../../sandbox/stable-id.js';
+import { type ShippingZone, shippingZone } from '../zones.js';
 
 export type { SandboxScenario } from './sandbox-tracking.js';
 

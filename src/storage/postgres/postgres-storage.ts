@@ -1,14 +1,14 @@
 // Storage on PostgreSQL (a `pg` Pool or Client) or PGlite: durable, and safe
 // for many processes sharing one database through row locks and SKIP LOCKED.
 import { nanoid } from 'nanoid';
-import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
-import { MAX_STOCK_UNITS } from '../domain/limits.js';
-import type { DomainEvent } from '../domain/events.js';
-import type { LocationLevel, StockMovement } from '../domain/inventory.js';
-import type { Order } from '../domain/order.js';
-import { ORDER_STATUSES } from '../domain/status.js';
-import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../ports/storage.js';
-import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
+import { FulfillmentError, isFulfillmentError } from '../../domain/errors.js';
+import { MAX_STOCK_UNITS } from '../../domain/limits.js';
+import type { DomainEvent } from '../../domain/events.js';
+import type { LocationLevel, StockMovement } from '../../domain/inventory.js';
+import type { Order } from '../../domain/order.js';
+import { ORDER_STATUSES } from '../../domain/status.js';
+import type { OutboxClaim, OutboxMessage, OutboxMessageInput, OrderWrite, StorageAdapter, StorageCapabilities } from '../../ports/storage.js';
+import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } from '../call-guards.js';
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
 import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';

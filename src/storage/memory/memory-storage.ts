@@ -1,8 +1,8 @@
 // The embedded default storage: everything in process memory, atomic by
 // construction because every method runs in one synchronous block.
 import { nanoid } from 'nanoid';
-import { FulfillmentError } from '../domain/errors.js';
-import type { StorageAdapter, StorageCapabilities } from '../ports/storage.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { StorageAdapter, StorageCapabilities } from '../../ports/storage.js';
 import { MemoryOrderBook } from './memory-order-book.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { MemoryReservations } from './memory-reservations.js';

@@ -1,11 +1,11 @@
 // The memory adapter's orders: JSON text per order (a compact, caller-proof
 // copy), unique lookup keys, and per-status and per-tag ordered listings.
-import type { DomainEvent } from '../domain/events.js';
-import { FulfillmentError } from '../domain/errors.js';
-import type { Order } from '../domain/order.js';
-import { ORDER_STATUSES, type OrderStatus } from '../domain/status.js';
-import type { IdempotencyRecord, ListOrdersQuery, OrderWrite, Page } from '../ports/storage.js';
-import { invalidCall, requireInteger, requireText, toJsonText } from './memory-guards.js';
+import type { DomainEvent } from '../../domain/events.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import type { Order } from '../../domain/order.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/status.js';
+import type { IdempotencyRecord, ListOrdersQuery, OrderWrite, Page } from '../../ports/storage.js';
+import { invalidCall, requireInteger, requireText, toJsonText } from '../call-guards.js';
 import { OrderedIndex } from './memory-ordered-index.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 

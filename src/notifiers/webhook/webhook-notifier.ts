@@ -1,9 +1,9 @@
 // Delivers notifications as signed JSON POSTs to the host's endpoint, which
 // fans them out to email or SMS; retries transient failures within the call.
-import { FulfillmentError } from '../domain/errors.js';
-import { type Clock, systemClock } from '../ports/clock.js';
-import type { NotificationAdapter, NotificationChannel } from '../ports/notifier.js';
-import { SIGNATURE_HEADER, signWebhook } from '../tracking/webhook-signature.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import { type Clock, systemClock } from '../../ports/clock.js';
+import type { NotificationAdapter, NotificationChannel } from '../../ports/notifier.js';
+import { SIGNATURE_HEADER, signWebhook } from '../../tracking/webhook-signature.js';
 
 /** Options of {@link webhookNotifier}. */
 export interface WebhookNotifierOptions {

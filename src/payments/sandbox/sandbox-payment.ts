@@ -1,13 +1,13 @@
 // A simulated card processor: test tokens that approve, decline, ask for 3-D
 // Secure or time out, exact idempotency, and fault injection for retry tests.
-import { FulfillmentError } from '../domain/errors.js';
-import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/status.js';
-import type { PaymentAdapter, PaymentResult } from '../ports/payment.js';
-import { readHeader, SIGNATURE_HEADER, type SignedWebhookRequest, signWebhook, verifyWebhook } from '../tracking/webhook-signature.js';
-import { type Clock, systemClock } from '../ports/clock.js';
-import { type PaymentBook, type PaymentLedgerEntry, paymentBook } from './payment-book.js';
-import { type SandboxFault, type SandboxFaultOptions, sandboxFaults } from './sandbox-faults.js';
-import { stableId } from './stable-id.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import { PAYMENT_STATUSES, type PaymentStatus } from '../../domain/status.js';
+import type { PaymentAdapter, PaymentResult } from '../../ports/payment.js';
+import { readHeader, SIGNATURE_HEADER, type SignedWebhookRequest, signWebhook, verifyWebhook } from '../../tracking/webhook-signature.js';
+import { type Clock, systemClock } from '../../ports/clock.js';
+import { type PaymentBook, type PaymentLedgerEntry, paymentBook } from '../payment-book.js';
+import { type SandboxFault, type SandboxFaultOptions, sandboxFaults } from '../../sandbox/sandbox-faults.js';
+import { stableId } from '../../sandbox/stable-id.js';
 
 /** Operations of the sandbox payment adapter that faults can target. */
 export type SandboxPaymentOperation = 'authorize' | 'capture' | 'void' | 'refund' | 'retrieve';

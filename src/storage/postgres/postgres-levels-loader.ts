@@ -1,6 +1,6 @@
 // Coalesces concurrent levels() reads of one process into one query: a
 // flash sale reads the same hot SKU thousands of times within a few ticks.
-import type { LocationLevel } from '../domain/inventory.js';
+import type { LocationLevel } from '../../domain/inventory.js';
 
 interface Waiting {
   skus: readonly string[];

@@ -9,11 +9,11 @@ import {
   opRecord,
   seenOp,
   settledReservationStatus,
-} from '../inventory/reservation-rules.js';
-import { FulfillmentError } from '../domain/errors.js';
-import { heldQuantity, type Reservation, type ReservationLine, } from '../domain/inventory.js';
-import type { ReservationChange, ReserveRequest, StockLine } from '../ports/storage.js';
-import { instantMillis, invalidCall, requireInteger, requireText } from './memory-guards.js';
+} from '../../inventory/reservation-rules.js';
+import { FulfillmentError } from '../../domain/errors.js';
+import { heldQuantity, type Reservation, type ReservationLine, } from '../../domain/inventory.js';
+import type { ReservationChange, ReserveRequest, StockLine } from '../../ports/storage.js';
+import { instantMillis, invalidCall, requireInteger, requireText } from '../call-guards.js';
 import { MinHeap } from './memory-min-heap.js';
 import { availableOf, checkPlace, type MemoryStockroom, rowKey, type StockRow } from './memory-stockroom.js';
 
