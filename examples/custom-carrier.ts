@@ -11,11 +11,9 @@ import {
   type TrackingEvent,
   type TrackingIncidentReason,
   normalizeCarrierStatus,
-  readHeader,
-  signWebhook,
   toGrams,
-  verifyWebhook,
 } from 'fulfillkit';
+import { readHeader, signWebhook, verifyWebhook } from 'fulfillkit/adapters';
 
 // ---- the courier's API, as its SDK would expose it ----------------------------
 

@@ -209,22 +209,7 @@ export type { PickList, PickListRow, PickRowShipment } from './picking/pick-list
 export { rankRates } from './shipping/rate-shop.js';
 export type { RateSelection, RateSelectionContext } from './shipping/rate-shop.js';
 
-// ---- tracking and webhook signatures --------------------------------------------
-export {
-  DEFAULT_SIGNATURE_TOLERANCE,
-  hmacSha256,
-  readHeader,
-  SIGNATURE_HEADER,
-  signWebhook,
-  timingSafeEqual,
-  verifyHexHmacSignature,
-  verifyWebhook,
-  type SignedWebhookRequest,
-  type SignWebhookInput,
-  type VerifyHexHmacInput,
-  type VerifyWebhookInput,
-  type WebhookSignatureFailure,
-} from './tracking/webhook-signature.js';
+// ---- tracking ---------------------------------------------------------------------
 export {
   EASYPOST_TRACKING_STATUSES,
   normalizeCarrierStatus,

@@ -1,7 +1,8 @@
 // The Stripe adapter through the official `stripe` client against the loopback Stripe fake.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFulfillmentError, signWebhook } from '../../src/index.js';
+import { signWebhook } from '../../src/adapters.js';
+import { isFulfillmentError } from '../../src/index.js';
 import { stripePayment } from '../../src/stripe.js';
 import { describePaymentConformance } from '../../src/testing.js';
 import { backendFault } from '../fakes/http-fake.js';
