@@ -5,7 +5,7 @@ import { FulfillmentError } from '../../domain/errors.js';
 import type { DomainEvent } from '../../domain/events.js';
 import type { LocationLevel, MovementType, StockMovement } from '../../domain/inventory.js';
 import { MAX_STOCK_UNITS } from '../../domain/limits.js';
-import type { StockResult } from '../../ports/storage.js';
+import type { StockResult, StorageAdapter } from '../../ports/storage.js';
 import { instantMillis, invalidCall, requireInteger, requireText } from '../call-guards.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 
@@ -34,17 +34,7 @@ export class MemoryStockroom {
     private readonly createId: () => string,
   ) {}
 
-  receive(input: {
-    sku: string;
-    locationId: string;
-    quantity: number;
-    bin?: string;
-    reason?: string;
-    movement?: 'received' | 'returned';
-    orderId?: string;
-    opId?: string;
-    at: string;
-  }): StockResult {
+  receive(input: Parameters<StorageAdapter['receive']>[0]): StockResult {
     checkPlace(input);
     requireInteger(input.quantity, 'quantity', 1);
     if (input.opId !== undefined) requireText(input.opId, 'opId');
