@@ -6,6 +6,38 @@ import { loadMemoryStorage } from './memory-loader.js';
 
 type Method = Exclude<keyof StorageAdapter, 'capabilities'>;
 
+// Every port method but `close`, which must not load what was never used.
+const FORWARDED = [
+  'getOrder',
+  'createOrder',
+  'updateOrder',
+  'findOrderId',
+  'listOrders',
+  'orderEvents',
+  'receive',
+  'adjust',
+  'configureStock',
+  'levels',
+  'skus',
+  'ledger',
+  'reserve',
+  'commitReservation',
+  'releaseReservation',
+  'setReservationExpiry',
+  'getReservation',
+  'expireReservations',
+  'appendOutbox',
+  'claimOutbox',
+  'ackOutbox',
+  'failOutbox',
+  'outboxStats',
+  'getIdempotency',
+] as const satisfies readonly Method[];
+
+// Fails to compile when the port gains a method this list does not forward.
+const everyMethodForwarded: Exclude<Method, (typeof FORWARDED)[number] | 'close'> extends never ? true : never = true;
+void everyMethodForwarded;
+
 /** What `memoryStorage()` declares; known before its code is loaded. */
 export const DEFAULT_STORAGE_CAPABILITIES: StorageCapabilities = Object.freeze({ durable: false, multiProcess: false });
 
@@ -18,52 +50,21 @@ export const DEFAULT_STORAGE_CAPABILITIES: StorageCapabilities = Object.freeze({
 export function defaultStorage(): StorageAdapter {
   let loading: Promise<StorageAdapter> | undefined;
   let closed = false;
+  const adapter = { capabilities: DEFAULT_STORAGE_CAPABILITIES } as Record<string, unknown>;
   const load = (): Promise<StorageAdapter> =>
     (loading ??= loadMemoryStorage().then(async ({ memoryStorage }) => {
       const store = memoryStorage();
       // Closed before its first use: it answers as a closed memory store does.
       if (closed) await store.close();
-      for (const name of METHODS) (adapter as unknown as Record<Method, unknown>)[name] = store[name].bind(store);
+      for (const name of [...FORWARDED, 'close'] as const) adapter[name] = store[name].bind(store);
       return store;
     }));
-  const forward =
-    <K extends Method>(name: K) =>
-    async (...args: Parameters<StorageAdapter[K]>): Promise<Awaited<ReturnType<StorageAdapter[K]>>> => {
-      const store = await load();
-      return (store[name] as (...a: Parameters<StorageAdapter[K]>) => Promise<Awaited<ReturnType<StorageAdapter[K]>>>)(...args);
-    };
-  const adapter: StorageAdapter = {
-    capabilities: DEFAULT_STORAGE_CAPABILITIES,
-    getOrder: forward('getOrder'),
-    createOrder: forward('createOrder'),
-    updateOrder: forward('updateOrder'),
-    findOrderId: forward('findOrderId'),
-    listOrders: forward('listOrders'),
-    orderEvents: forward('orderEvents'),
-    receive: forward('receive'),
-    adjust: forward('adjust'),
-    configureStock: forward('configureStock'),
-    levels: forward('levels'),
-    skus: forward('skus'),
-    ledger: forward('ledger'),
-    reserve: forward('reserve'),
-    commitReservation: forward('commitReservation'),
-    releaseReservation: forward('releaseReservation'),
-    setReservationExpiry: forward('setReservationExpiry'),
-    getReservation: forward('getReservation'),
-    expireReservations: forward('expireReservations'),
-    appendOutbox: forward('appendOutbox'),
-    claimOutbox: forward('claimOutbox'),
-    ackOutbox: forward('ackOutbox'),
-    failOutbox: forward('failOutbox'),
-    outboxStats: forward('outboxStats'),
-    getIdempotency: forward('getIdempotency'),
-    // Never used: nothing to load.
-    close: async () => {
-      closed = true;
-      if (loading) await (await loading).close();
-    },
+  for (const name of FORWARDED) {
+    adapter[name] = async (...args: unknown[]) => ((await load())[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+  }
+  adapter.close = async () => {
+    closed = true;
+    if (loading) await (await loading).close();
   };
-  const METHODS = Object.keys(adapter).filter((k): k is Method => k !== 'capabilities');
-  return adapter;
+  return adapter as unknown as StorageAdapter;
 }
