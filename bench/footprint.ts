@@ -100,7 +100,10 @@ interface Chunk {
  * Chunks reached only through `import()` are counted apart: the entry loads
  * them on first use, when the option or call that needs them comes.
  */
-export async function splitBundle(entry: string, external: string[]): Promise<{ loaded: number; lazy: number; lazyModules: string[] }> {
+export async function splitBundle(
+  entry: string,
+  external: string[],
+): Promise<{ loaded: number; lazy: number; lazyModules: string[]; largest: Array<{ module: string; bytes: number }> }> {
   const result = await build({ ...bundleOptions, entryPoints: [entry], external, splitting: true, outdir: 'bundle-out', metafile: true });
   const { metafile, outputFiles = [] } = result;
   if (!metafile) throw new Error('esbuild wrote no metafile');
@@ -129,7 +132,12 @@ export async function splitBundle(entry: string, external: string[]): Promise<{ 
   const sum = (paths: Set<string>) => [...paths].reduce((n, p) => n + (chunks.get(p)?.gzip ?? 0), 0);
   // A chunk made for an `import()` names the module imported as its entry point.
   const lazyModules = [...lazy].map((p) => metafile.outputs[p]?.entryPoint).filter((m): m is string => m !== undefined);
-  return { loaded: sum(loaded), lazy: sum(lazy), lazyModules };
+  // Where the loaded bytes come from: minified bytes per source module (before gzip).
+  const largest = [...loaded]
+    .flatMap((p) => Object.entries(metafile.outputs[p]?.inputs ?? {}).map(([module, input]) => ({ module, bytes: input.bytesInOutput })))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+  return { loaded: sum(loaded), lazy: sum(lazy), lazyModules, largest };
 }
 
 /** Benchmark 5b: bundle size of the core entry. */
@@ -149,6 +157,6 @@ export async function bundleBench(): Promise<BenchResult> {
     baselineValue: one(xstate),
     ratio: one(core.loaded / xstate),
     target: { on: 'subject', kind: 'max', value: 40_960, label: '≤ 40 KB' },
-    note: `deterministic: one build; loaded on first use and not counted above: ${kb(core.lazy)} gzipped: ${core.lazyModules.join(', ') || 'nothing'}, with the modules only those reach`,
+    note: `deterministic: one build; loaded on first use and not counted above: ${kb(core.lazy)} gzipped: ${core.lazyModules.join(', ') || 'nothing'}, with the modules only those reach; largest loaded modules (minified bytes): ${core.largest.map((m) => `${m.module.replace(/^src\//, '')} ${(m.bytes / 1024).toFixed(1)} K`).join(', ')}`,
   };
 }
