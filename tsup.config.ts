@@ -38,6 +38,15 @@ const testRunnerFromGlobals: Plugin = {
   },
 };
 
+// The default storage loads the memory store with `import()` in the ESM build
+// (a chunk of its own); CommonJS imports it statically (src/engine/memory-loader-cjs.ts).
+const staticMemoryLoader: Plugin = {
+  name: 'static-memory-loader',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/memory-loader\.js$/ }, (args) => ({ path: join(args.resolveDir, 'memory-loader-cjs.ts') }));
+  },
+};
+
 const shared = {
   entry: entries,
   dts: true,
@@ -59,6 +68,6 @@ export default defineConfig([
     // writes them (scripts/cts-declarations.mjs) instead of a second declaration pass.
     dts: false,
     noExternal: esmOnlyDependencies,
-    esbuildPlugins: [testRunnerFromGlobals],
+    esbuildPlugins: [testRunnerFromGlobals, staticMemoryLoader],
   },
 ]);

@@ -65,24 +65,32 @@ close it: building command attributes only when the span is sampled, and reusing
 for adapter spans.`,
 
   'bundle-size': `
-Why: the engine itself is over the budget. Bundling \`createFulfillment\` alone (no schemas,
-machines or strategies re-exported) gives 41.3 KB; the whole entry is 42.4 KB. Per module (esbuild
-metafile, minified bytes), the largest parts are the commands (picking 5.6 K, cancellation 5.5 K,
-returns 4.7 K, payment flow 4.3 K, shipping 4.2 K, tracking 3.8 K, placement 3.7 K), the intent
-model that merged last (effects 4.7 K, intents 3.4 K, the intent schemas 2.1 K, hand-over 2.4 K),
-the port-boundary checks (2.5 K), configuration checks (4.9 K) and cartonization (6.6 K with its
-search). User-facing messages in template strings are about 3 KB of the gzipped size.
+What the figure counts: the entry built with code splitting, as the ESM build and a host's bundler
+produce it, and everything \`import 'fulfillkit'\` loads before any call (the entry chunk and its
+static imports, each gzipped as served). The chunks loaded on first use are reported in the note.
 
-Already done: \`storage\` is required, so the memory store (about 6.8 KB gzipped with its
-reservation rules) is no longer in every host's core, and the webhook-signature and carrier-status
-helpers, which only adapter authors use, moved to \`fulfillkit/adapters\` (1.3 KB). Together these
-took the entry from 50.5 KB to 42.4 KB.
+Already done: the default memory store is loaded on the first storage call (decision 73), so its
+7.1 KB gzipped leave the entry while \`createFulfillment({})\` keeps working; the carrier-status
+helpers, which only carrier adapters use, are exported from \`fulfillkit/adapters\` only (0.3 KB).
+Together these took the entry from 53.8 KB to 46.5 KB (47,653 bytes); about 6.7 KB are still over.
 
-What would close it (about 1.4 KB gzipped): measured by stubbing one module at a time, the
-instrumentation and relay wrappers cost 0.8 KB and could be brought by the option that needs them;
-the payment-webhook command 0.45 KB. The larger lever is the commands themselves (returns alone is
-1.4 KB gzipped): a review for steps several commands spell out separately, done together with the
-owners of those commands, or a budget that is raised deliberately for the intent model.`,
+Why it is still over: the engine itself. Per module (esbuild metafile, minified bytes of the entry),
+the commands are the largest part (picking 6.0 K, cancellation 5.5 K, returns 4.8 K, payment flow
+4.3 K, shipping 4.2 K, tracking 3.9 K, placement 3.8 K), then configuration checks 5.4 K, the effect
+and intent model 8.4 K, cartonization 6.6 K with its search, the order machine 4.1 K. Template-string
+messages are about 4 KB of the gzipped size, and the country and currency code lists 1.4 KB of text.
+
+Tried and not kept: loading command families on first use as the memory store is. With returns,
+payment webhooks and cancellation behind \`import()\` the entry grows to 49.1 KB (and to 49.2 KB
+adding picking, packing and shipping), because those commands share most of their modules with the
+rest of the engine: splitting cuts the shared code into more chunks, each compressing worse, and a
+host that uses them would load more in total, not less.
+
+What would close it: the instrumentation and relay wrappers brought by the options that need them
+(about 0.8 KB, measured earlier by stubbing), and a review, with the owners of the commands, of the
+steps several commands spell out separately (loading an order and checking its state, building
+status-change events, re-validating adapter answers) — or a budget raised deliberately to what the
+intent model and the real-provider port contract cost (about 47 KB).`,
 
   'hot-sku-pg-place': `
 The reservation layer alone meets its target (row "3. Hot SKU on PostgreSQL": the reservations
@@ -126,8 +134,29 @@ is noise on a shared two-core machine.
 What would close the gap: less memory per order keeps more of the store in cache.`,
 
   'scaling-pg': `
-Why: PostgreSQL index lookups grow with the B-tree depth and with the share of the table that fits in
-shared buffers.`,
+What the figure measures: the large store holds 1,000,000 orders copied in bulk SQL from four
+engine-written templates (placed, shipped, delivered, cancelled), with their keys, events,
+reservations and ledger rows (decision 74); the prefill takes about six minutes on this machine, then
+the tables are vacuumed and checkpointed. Measured right after the copy without the checkpoint,
+\`get\` read 2.3× its cost at 1,000: the reads overlapped the flush of the gigabytes just written.
+
+Why \`get\` is the operation near the limit: it is a single primary-key lookup
+(\`EXPLAIN (ANALYZE, BUFFERS)\`: an index scan on \`orders_pkey\`, three buffers hit, one read), but
+at 1,000,000 orders the table is about 2 GB of heap and 1.1 GB of TOAST against the server's 128 MB
+of \`shared_buffers\`, so nearly every lookup reads its heap page from outside the buffer cache, and the
+quarter of orders over 2 KB compressed (delivered ones, with their tracking events) also read the
+TOAST index and chunks. At 1,000 orders everything is cached. The same lookup in bare SQL measured
+about 1.4× at 1M (1.2–1.65× over six rounds), and \`orders.get\` on the same pair of stores, in a probe
+of four series of five runs, gave medians of 1.1–1.4×: the engine adds only a constant (argument check,
+JSON of the row), and the wide spread of the figure is this loaded machine (load average 8–19 during
+these runs). \`place\` (inserts and one stock row) and \`list\` (an index range on
+\`(status, status_seq)\` from its start) do not grow.
+
+What would close it: a \`shared_buffers\` sized for the working set, as a production server has (the
+benchmark server runs the default); nothing in the query or index is missing. Keeping orders
+inline (\`ALTER TABLE orders SET (toast_tuple_target = 4080)\`, a one-line migration for the owner of
+the PostgreSQL adapter to weigh) removes the TOAST reads for large orders; in a trial on a 1M copy
+it moved the ratio by less than this machine's noise, so it is a suggestion, not done.`,
 
   'heap-per-order': `
 Why: the order document is about 2.2 KB of JSON text (one byte a character) and its history about

@@ -83,7 +83,7 @@ async function main(): Promise<number> {
     }
     await step('4. scaling (memory)', () => memoryScalingBench(settings));
     if (db) await step('4. scaling (PostgreSQL)', () => postgresScalingBench(settings, db));
-    else results.push(skipPg('scaling-pg', '4. Scaling, PostgreSQL', 'place/get/list at 100k', 'the same at 1k', '≤ 1.5×'));
+    else results.push(skipPg('scaling-pg', '4. Scaling, PostgreSQL', 'place/get/list at 1M', 'the same at 1k', '≤ 1.5×'));
     await step('5. heap per order (memory)', () => heapBench(settings));
     await step('5. bundle size', () => bundleBench());
     if (db) await step('6. outbox workers (PostgreSQL)', () => outboxWorkersBench(settings, db, databaseUrl));

@@ -4,16 +4,14 @@ import {
   type CarrierAdapter,
   CarrierError,
   type CarrierMessage,
-  type CarrierStatusMap,
   type Label,
   type Rate,
   type RateRequest,
   type TrackingEvent,
   type TrackingIncidentReason,
-  normalizeCarrierStatus,
   toGrams,
 } from 'fulfillkit';
-import { readHeader, signWebhook, verifyWebhook } from 'fulfillkit/adapters';
+import { type CarrierStatusMap, normalizeCarrierStatus, readHeader, signWebhook, verifyWebhook } from 'fulfillkit/adapters';
 
 // ---- the courier's API, as its SDK would expose it ----------------------------
 

@@ -40,3 +40,4 @@ export {
   type WebhookSignatureFailure,
 } from './tracking/webhook-signature.js';
 export { deriveTrackingEventId } from './domain/tracking.js';
+export { type CarrierStatusMap, EASYPOST_TRACKING_STATUSES, normalizeCarrierStatus, SHIPPO_TRACKING_STATUSES } from './tracking/carrier-status.js';

@@ -208,11 +208,3 @@ export type { PackingSlip, PackingSlipInput, PackingSlipLineInput, PackingSlipPa
 export type { PickList, PickListRow, PickRowShipment } from './picking/pick-list.js';
 export { rankRates } from './shipping/rate-shop.js';
 export type { RateSelection, RateSelectionContext } from './shipping/rate-shop.js';
-
-// ---- tracking ---------------------------------------------------------------------
-export {
-  EASYPOST_TRACKING_STATUSES,
-  normalizeCarrierStatus,
-  SHIPPO_TRACKING_STATUSES,
-  type CarrierStatusMap,
-} from './tracking/carrier-status.js';

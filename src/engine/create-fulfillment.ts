@@ -1,7 +1,7 @@
 // createFulfillment: wires storage, adapters, machines and policy into the
 // commands a shop calls.
 import { hostActionsOf } from './host-actions.js';
-import { memoryStorage } from '../storage/memory/memory-storage.js';
+import { defaultStorage } from './default-storage.js';
 import { FulfillmentError, isFulfillmentError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AdjustInput, InventoryLevel, ReceiveInput, StockMovement, StockSettingsInput } from '../domain/inventory.js';
@@ -194,7 +194,7 @@ export function createFulfillment(config: FulfillmentConfig = {}): Fulfillment {
   const notifiers = config.notifier === undefined ? [] : Array.isArray(config.notifier) ? config.notifier : [config.notifier];
   const clock = config.clock ?? systemClock;
   const id = config.generateId ?? defaultGenerateId;
-  const storage = config.storage ?? memoryStorage();
+  const storage = config.storage ?? defaultStorage();
   const relay = config.relay ?? null;
   if (relay !== null && (typeof relay.publish !== 'function' || typeof relay.id !== 'string')) {
     throw new FulfillmentError('CONFIGURATION_ERROR', 'relay must have an id and a publish(event) method');

@@ -1,7 +1,7 @@
 // "Runs on edge runtimes", tested: the built core ESM, loaded as ES modules in
 // headless Chromium (no Node, no bundler: an import map points at the
 // dependencies' own browser builds), takes an order from place to delivered on
-// the memory store.
+// the default memory store, which the entry loads as a chunk of its own on first use.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,13 +23,11 @@ const importMap = {
 
 const scenario = `
 import { createFulfillment } from '/dist/index.js';
-import { memoryStorage } from '/dist/memory.js';
 import { memoryNotifier, sandboxCarrier, sandboxPayment } from '/dist/adapters.js';
 import { fakeClock } from '/dist/testing.js';
 
 const clock = fakeClock('2026-06-01T09:00:00.000Z');
 const ff = createFulfillment({
-  storage: memoryStorage(),
   clock,
   locations: [{ id: 'dc', name: 'DC', address: { name: 'DC', line1: '1 Dock St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' } }],
   carriers: [sandboxCarrier({ clock })],

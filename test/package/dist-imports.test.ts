@@ -3,7 +3,7 @@
 // loads from plain ESM, plain CommonJS, CommonJS where Node cannot require ESM,
 // and tsx's `.cts` loader, and does real work in each.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,12 @@ const ff = core.createFulfillment({
   let kit = null;
   try { testing.describeStorageConformance('memory', () => memory.memoryStorage()); kit = 'registered without a runner'; } catch (e) { kit = /needs a test runner|none was found/.test(e.message) ? 'asks for a runner' : e.message; }
   const level = await ff.inventory.level('SKU-1');
-  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code, kit, id: order.id.length > 10,
+  // No storage given: the memory store the engine loads on first use.
+  const plain = core.createFulfillment({ locations: [{ id: 'dc', name: 'DC', address: { name: 'DC', line1: '1 A St', city: 'Austin', postalCode: '73301', country: 'US' } }] });
+  await plain.inventory.receive({ sku: 'SKU-2', locationId: 'dc', quantity: 4 });
+  const defaultStore = { ...(await plain.inventory.level('SKU-2')), locations: undefined, durable: plain.storageCapabilities.durable };
+  await plain.close();
+  console.log(JSON.stringify({ status: order.status, reserved: level.reserved, code, kit, id: order.id.length > 10, defaultStore,
     postgres: typeof postgres.postgresStorage, machine: typeof core.orderMachine.transition, diagram: diagrams.toMermaid(core.returnMachine).startsWith('stateDiagram') }));
 })();
 `;
@@ -115,6 +120,7 @@ const expected = {
   code: 'VALIDATION_FAILED',
   kit: 'asks for a runner',
   id: true,
+  defaultStore: { sku: 'SKU-2', onHand: 4, reserved: 0, available: 4, durable: false },
   postgres: 'function',
   machine: 'function',
   diagram: true,
@@ -137,6 +143,32 @@ describe('built package, installed without vitest', () => {
 
   it("works from a .cts file under tsx's CommonJS loader", () => {
     expect(run(['cjs.cts'], join(root, 'node_modules', '.bin', 'tsx'))).toEqual(expected);
+  });
+});
+
+describe('the default memory store', () => {
+  const dist = () => join(dir, 'node_modules', 'fulfillkit', 'dist');
+  // Every file the ESM entry loads before any call: itself and its static imports, transitively.
+  const staticClosure = (file: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    for (const [, next] of readFileSync(join(dist(), file), 'utf8').matchAll(/(?:^|;|\n)\s*(?:import|export)\b[^'"()]*?['"]\.\/([^'"]+)['"]/g)) {
+      staticClosure(next as string, seen);
+    }
+    return seen;
+  };
+
+  it('is not loaded by `import "fulfillkit"` in the ESM build, only by its first use', () => {
+    const loaded = [...staticClosure('index.js')];
+    expect(loaded.length).toBeGreaterThan(1);
+    const memoryCode = (file: string) => readFileSync(join(dist(), file), 'utf8').includes('This memory storage has been closed');
+    expect(loaded.filter(memoryCode)).toEqual([]);
+    const lazy = [...readFileSync(join(dist(), 'index.js'), 'utf8').matchAll(/import\(['"]\.\/([^'"]+)['"]\)/g)].map((m) => m[1] as string);
+    expect(lazy.some((file) => [...staticClosure(file)].some(memoryCode))).toBe(true);
+  });
+
+  it('is required, not import()ed, by the CommonJS build', () => {
+    expect(readFileSync(join(dist(), 'index.cjs'), 'utf8')).not.toMatch(/import\(['"]\./);
   });
 });
 
