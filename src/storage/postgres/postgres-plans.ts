@@ -260,6 +260,14 @@ export function updateOrder(s: string, p: OrderWriteParams, expectedVersion: num
   };
 }
 
+/**
+ * Apply a batch of order writes (a JSON array, see the `write_orders`
+ * migration) in one statement; row: `{ outcomes }`, one per write, in order.
+ */
+export function writeOrders(s: string, writes: string): SqlPlan {
+  return { text: `SELECT ${s}.write_orders($1::jsonb) AS outcomes`, values: [writes] };
+}
+
 /** The order a lookup key points at. */
 export function selectOrderIdByKey(s: string, key: string): SqlPlan {
   return { text: `SELECT order_id FROM ${s}.order_keys WHERE key = $1`, values: [key] };

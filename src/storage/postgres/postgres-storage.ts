@@ -15,6 +15,7 @@ import { LevelsLoader } from './postgres-levels-loader.js';
 import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import { type ReserveBatchingOptions, ReserveQueue } from './postgres-reserve-queue.js';
+import { type OrderWriteBatchingOptions, OrderWriteQueue, type WriteOutcome } from './postgres-write-queue.js';
 import { reservationFromRow, reservationView } from './postgres-stock-step.js';
 
 /**
@@ -52,6 +53,17 @@ export interface PostgresStorageOptions {
    * @defaultValue true (`{ maxBatch: 500, maxWaitMs: 0 }`)
    */
   batchReservations?: boolean | ReserveBatchingOptions;
+  /**
+   * Coalesce concurrent `createOrder` and `updateOrder` calls of this process
+   * into one statement per batch (one round trip and one commit for all of
+   * them). Each write still lands all or nothing with its order row, events,
+   * keys, tags, outbox messages and idempotency record, and fails alone with
+   * its own error on a version, key or idempotency conflict; a batch that
+   * fails as a whole is sent again one write at a time. `false` sends one
+   * statement per write.
+   * @defaultValue true (`{ maxBatch: 32, maxWaitMs: 0 }`)
+   */
+  batchOrderWrites?: boolean | OrderWriteBatchingOptions;
   /**
    * Send statements to a `pg` Pool or Client as named statements, parsed and
    * planned once per connection (the fast path for direct connections). Pass
@@ -124,6 +136,16 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     batching === false
       ? null
       : new ReserveQueue((batch) => reserveBatch(ctx, batch), batching === true ? {} : batching, driver.parallel ? 4 : 1);
+
+  const writeBatching = options.batchOrderWrites ?? true;
+  const writes =
+    writeBatching === false
+      ? null
+      : new OrderWriteQueue<PendingWrite>(
+          async (batch) => _writeOutcomes(batch, await one<{ outcomes: unknown }>(driver, plans.writeOrders(s, _batchJson(batch)))),
+          writeBatching === true ? {} : writeBatching,
+          driver.parallel ? WRITE_BATCHES_IN_FLIGHT : 1,
+        );
 
   const readLevels = async (skus: string[]) => (await driver.query<plans.StockRow>(plans.selectLevels(s, skus))).map(levelFromRow);
   const levelsLoader = batching === false ? null : new LevelsLoader(readLevels);
@@ -213,6 +235,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
           requireText(idempotency.scope, 'idempotency.scope');
           requireText(idempotency.key, 'idempotency.key');
         }
+        if (writes !== null) return writes.push({ kind: 'create', p, idempotency, expectedVersion: 0 });
         let row: CreatedRow | undefined;
         try {
           row = await _writeOrder(() => one<CreatedRow>(driver, plans.insertOrder(s, p, idempotency)), p.id);
@@ -232,6 +255,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       guard('updateOrder', async () => {
         const p = _orderParams(write);
         const valid = write.order.version === expectedVersion + 1 && write.idempotency === undefined;
+        if (valid && writes !== null) return writes.push({ kind: 'update', p, idempotency: null, expectedVersion });
         const row = valid ? await _writeOrder(() => one<{ updated: boolean }>(driver, plans.updateOrder(s, p, expectedVersion)), p.id) : undefined;
         if (row?.updated === true) return;
         const current = await one<{ version: number }>(driver, plans.selectOrderVersion(s, p.id));
@@ -466,6 +490,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       // Calls already started still get their answer; the host's client stays open.
       if (active > 0) await new Promise<void>((resolve) => drained.push(resolve));
       await queue?.settled();
+      await writes?.settled();
     },
   };
   return storage;
@@ -538,6 +563,97 @@ function _unique(values: readonly string[], field: string): string[] {
   return [...new Set(values)];
 }
 
+// Concurrent write batches per storage: enough to overlap one batch's commit
+// with the next one's work, few enough that batches stay large.
+const WRITE_BATCHES_IN_FLIGHT = 2;
+
+/** A validated order write waiting for its batch. */
+interface PendingWrite {
+  kind: 'create' | 'update';
+  p: plans.OrderWriteParams;
+  idempotency: { scope: string; key: string; fingerprint: string } | null;
+  expectedVersion: number;
+}
+
+// The batch as the JSON array write_orders reads, by order id so that batches
+// of several processes lock order rows in the same order (arrival order within an id).
+function _batchJson(batch: readonly PendingWrite[]): string {
+  const parts: string[] = [];
+  for (const i of _byOrderId(batch)) {
+    const { kind, p, idempotency, expectedVersion } = batch[i] as PendingWrite;
+    parts.push(
+      `{"kind":"${kind}","id":${JSON.stringify(p.id)},"version":${p.version},"status":${JSON.stringify(p.status)},"data":${p.data},` +
+        `"createdAt":${JSON.stringify(p.createdAt)},"updatedAt":${JSON.stringify(p.updatedAt)},"keys":${p.keys ?? 'null'},"tags":${p.tags ?? 'null'},` +
+        `"events":${p.events},"outbox":${p.outbox},"idempotency":${idempotency === null ? 'null' : JSON.stringify(idempotency)},` +
+        `"expectedVersion":${expectedVersion},"reservationId":${JSON.stringify(p.reservationId)},"reservationExpiresAt":${JSON.stringify(p.reservationExpiresAt)}}`,
+    );
+  }
+  return `[${parts.join(',')}]`;
+}
+
+function _byOrderId(batch: readonly PendingWrite[]): number[] {
+  const order = batch.map((_, i) => i);
+  return order.sort((a, b) => {
+    const x = (batch[a] as PendingWrite).p.id;
+    const y = (batch[b] as PendingWrite).p.id;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+}
+
+type WriteResult =
+  | { ok: true }
+  | { exists: true }
+  | { prior: { resourceId: string; fingerprint: string } }
+  | { version: number | null }
+  | { abort: string; detail: Record<string, unknown> | null };
+
+// Each write's outcome, back in the callers' order, as the error it gets when not applied.
+function _writeOutcomes(batch: readonly PendingWrite[], row: { outcomes: unknown } | undefined): WriteOutcome[] {
+  const results = row?.outcomes;
+  if (!Array.isArray(results) || results.length !== batch.length) throw new Error('write_orders returned no outcome per write');
+  const outcomes: WriteOutcome[] = new Array(batch.length);
+  _byOrderId(batch).forEach((i, n) => {
+    const w = batch[i] as PendingWrite;
+    const error = _writeError(w, results[n] as WriteResult);
+    outcomes[i] = error === null ? { ok: true } : { ok: false, error };
+  });
+  return outcomes;
+}
+
+function _writeError(w: PendingWrite, r: WriteResult): FulfillmentError | null {
+  const orderId = w.p.id;
+  if ('ok' in r) return null;
+  if ('exists' in r) return new FulfillmentError('CONCURRENCY_CONFLICT', `Order ${orderId} already exists`, { details: { orderId } });
+  if ('prior' in r) return _idempotencyConflict(w.idempotency ?? { scope: '', key: '' }, r.prior.resourceId, r.prior.fingerprint);
+  if ('version' in r) {
+    if (r.version === null) return new FulfillmentError('NOT_FOUND', `Order ${orderId} not found`, { details: { orderId } });
+    return new FulfillmentError('CONCURRENCY_CONFLICT', `Order ${orderId} is at version ${r.version}, not ${w.expectedVersion}`, {
+      details: { orderId, expectedVersion: w.expectedVersion, actualVersion: r.version },
+    });
+  }
+  const detail = (r.detail ?? {}) as { key?: string; ownerId?: string; reservationId?: string; resourceId?: string; fingerprint?: string };
+  if (r.abort === 'idempotency_conflict') {
+    return _idempotencyConflict(w.idempotency ?? { scope: '', key: '' }, detail.resourceId ?? '', detail.fingerprint ?? '');
+  }
+  if (r.abort === 'reservation_not_active') return _reservationNotActive(detail.reservationId, orderId);
+  if (r.abort === 'key_conflict') return _keyConflict(detail, orderId);
+  return new FulfillmentError('ADAPTER_ERROR', `PostgreSQL storage write of order ${orderId} came back as ${JSON.stringify(r)}`, {
+    details: { orderId },
+  });
+}
+
+function _reservationNotActive(reservationId: string | undefined, orderId: string): FulfillmentError {
+  return new FulfillmentError('INVALID_TRANSITION', `Reservation ${reservationId} is missing or no longer active; order ${orderId} was not written`, {
+    details: { reservationId, orderId },
+  });
+}
+
+function _keyConflict(detail: { key?: string; ownerId?: string }, orderId: string): FulfillmentError {
+  return new FulfillmentError('CONCURRENCY_CONFLICT', `Lookup key "${detail.key}" already belongs to order ${detail.ownerId}`, {
+    details: { key: detail.key, orderId, ownerId: detail.ownerId },
+  });
+}
+
 interface CreatedRow {
   created: boolean;
   prior_resource_id: string | null;
@@ -561,9 +677,7 @@ async function _writeOrder<T>(run: () => Promise<T>, orderId: string): Promise<T
       } catch {
         // The message alone still says what happened.
       }
-      throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${reservationId} is missing or no longer active; order ${orderId} was not written`, {
-        details: { reservationId, orderId },
-      });
+      throw _reservationNotActive(reservationId, orderId);
     }
     if (!_isAbort(err, 'key_conflict')) throw err;
     let detail: { key?: string; ownerId?: string } = {};
@@ -572,9 +686,7 @@ async function _writeOrder<T>(run: () => Promise<T>, orderId: string): Promise<T
     } catch {
       // The message alone still says what happened.
     }
-    throw new FulfillmentError('CONCURRENCY_CONFLICT', `Lookup key "${detail.key}" already belongs to order ${detail.ownerId}`, {
-      details: { key: detail.key, orderId, ownerId: detail.ownerId },
-    });
+    throw _keyConflict(detail, orderId);
   }
 }
 
