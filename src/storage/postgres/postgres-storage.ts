@@ -260,7 +260,8 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
         if (row?.updated === true) return;
         const current = await one<{ version: number }>(driver, plans.selectOrderVersion(s, p.id));
         if (current === undefined) throw new FulfillmentError('NOT_FOUND', `Order ${p.id} not found`, { details: { orderId: p.id } });
-        if (current.version !== expectedVersion) {
+        // A valid write that found another version has met a concurrent writer, even if the order is at `expectedVersion` again by now.
+        if (current.version !== expectedVersion || valid) {
           throw new FulfillmentError('CONCURRENCY_CONFLICT', `Order ${p.id} is at version ${current.version}, not ${expectedVersion}`, {
             details: { orderId: p.id, expectedVersion, actualVersion: current.version },
           });
