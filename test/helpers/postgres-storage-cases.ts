@@ -305,6 +305,24 @@ export function describePostgresStorageCases(name: string, db: () => TestDatabas
       await storage.close();
     });
 
+    it('coalesced point reads: every caller gets its own answer and its own copy, a refused key fails alone', async () => {
+      const storage = postgresStorage({ client: db().client, schema: db().schema() });
+      const a = makeTestOrder({ id: 'ord-ra' });
+      const b = makeTestOrder({ id: 'ord-rb' });
+      await Promise.all([storage.createOrder({ order: a, keys: ['k-ra'] }), storage.createOrder({ order: b, keys: ['k-rb', 'k-rb2'] })]);
+      const [a1, missing, b1, a2] = await Promise.all(['ord-ra', 'ord-none', 'ord-rb', 'ord-ra'].map((id) => storage.getOrder(id)));
+      expect([a1?.id, missing, b1?.id, a2?.id]).toEqual(['ord-ra', null, 'ord-rb', 'ord-ra']);
+      expect(a1).not.toBe(a2);
+      expect(a1).toEqual(a);
+      const ids = await Promise.all(['k-rb2', 'k-ra', 'k-none', 'k-rb', 'k-ra'].map((key) => storage.findOrderId(key)));
+      expect(ids).toEqual(['ord-rb', 'ord-ra', null, 'ord-rb', 'ord-ra']);
+      // Text cannot hold U+0000: that read fails (or finds nothing) on its own, its neighbours still answer.
+      const mixed = await Promise.allSettled([storage.getOrder('ord-ra'), storage.getOrder('bad\u0000id'), storage.findOrderId('k-rb'), storage.findOrderId('k\u0000')]);
+      expect(mixed[0]).toMatchObject({ status: 'fulfilled', value: { id: 'ord-ra' } });
+      expect(mixed[2]).toEqual({ status: 'fulfilled', value: 'ord-rb' });
+      await storage.close();
+    });
+
     it('order write batches: a write the database refuses fails alone, the rest of its batch commits', async () => {
       const schema = db().schema();
       const storage = postgresStorage({ client: db().client, schema, batchOrderWrites: { maxBatch: 10, maxWaitMs: 5 } });

@@ -101,6 +101,22 @@ export function selectOrder(s: string, id: string): SqlPlan {
   return { text: `SELECT data FROM ${s}.orders WHERE id = $1`, values: [id] };
 }
 
+/** The documents of many orders: one row per requested id that exists, `n` its 1-based position in `ids`. */
+export function selectOrders(s: string, ids: readonly string[]): SqlPlan {
+  return {
+    text: `SELECT x.n, o.data FROM unnest($1::text[]) WITH ORDINALITY AS x(id, n) JOIN ${s}.orders o ON o.id = x.id`,
+    values: [[...ids]],
+  };
+}
+
+/** The orders many lookup keys point at: one row per requested key that exists, `n` its 1-based position. */
+export function selectOrderIdsByKeys(s: string, keys: readonly string[]): SqlPlan {
+  return {
+    text: `SELECT x.n, k.order_id FROM unnest($1::text[]) WITH ORDINALITY AS x(key, n) JOIN ${s}.order_keys k ON k.key = x.key`,
+    values: [[...keys]],
+  };
+}
+
 /** Current version of an order (to tell a conflict from a missing order). */
 export function selectOrderVersion(s: string, id: string): SqlPlan {
   return { text: `SELECT version FROM ${s}.orders WHERE id = $1`, values: [id] };

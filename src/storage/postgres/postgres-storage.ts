@@ -12,6 +12,7 @@ import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } f
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
 import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';
+import { ReadLoader } from './postgres-read-loader.js';
 import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import { type ReserveBatchingOptions, ReserveQueue } from './postgres-reserve-queue.js';
@@ -149,6 +150,14 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
   const readLevels = async (skus: string[]) => (await driver.query<plans.StockRow>(plans.selectLevels(s, skus))).map(levelFromRow);
   const levelsLoader = batching === false ? null : new LevelsLoader(readLevels);
+  const readsInFlight = driver.parallel ? READS_IN_FLIGHT : 1;
+  // Point reads coalesce with order writes: both are the per-command traffic of many concurrent callers.
+  const orderLoader =
+    writeBatching === false ? null : new ReadLoader<{ data: Order }>((ids) => driver.query<{ data: Order; n: number }>(plans.selectOrders(s, ids)), readsInFlight);
+  const keyLoader =
+    writeBatching === false
+      ? null
+      : new ReadLoader<{ order_id: string }>((keys) => driver.query<{ order_id: string; n: number }>(plans.selectOrderIdsByKeys(s, keys)), readsInFlight);
 
   let migrated: Promise<void> | null = options.autoMigrate === false ? Promise.resolve() : null;
   let isReady = options.autoMigrate === false;
@@ -222,7 +231,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
     getOrder: (id) =>
       guard('getOrder', async () => {
-        const row = await one<{ data: Order }>(driver, plans.selectOrder(s, id));
+        const row = orderLoader !== null && _batchable(id) ? await orderLoader.load(id) : await one<{ data: Order }>(driver, plans.selectOrder(s, id));
         return row === undefined ? null : row.data;
       }),
 
@@ -275,7 +284,8 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
     findOrderId: (key) =>
       guard('findOrderId', async () => {
-        const row = await one<{ order_id: string }>(driver, plans.selectOrderIdByKey(s, key));
+        const row =
+          keyLoader !== null && _batchable(key) ? await keyLoader.load(key) : await one<{ order_id: string }>(driver, plans.selectOrderIdByKey(s, key));
         return row?.order_id ?? null;
       }),
 
@@ -530,6 +540,11 @@ function _adapterError(err: unknown, what: string): unknown {
   });
 }
 
+// A key the database refuses (text cannot hold U+0000) is read alone, so its error stays its own.
+function _batchable(key: unknown): key is string {
+  return typeof key === 'string' && !key.includes('\u0000');
+}
+
 function _orderParams(write: OrderWrite): plans.OrderWriteParams {
   const order = write?.order;
   if (order === null || typeof order !== 'object') throw invalidCall('write.order must be an order');
@@ -567,6 +582,8 @@ function _unique(values: readonly string[], field: string): string[] {
 // Concurrent write batches per storage: enough to overlap one batch's commit
 // with the next one's work, few enough that batches stay large.
 const WRITE_BATCHES_IN_FLIGHT = 2;
+// Point reads in flight per loader: reads that arrive meanwhile go out together next.
+const READS_IN_FLIGHT = 2;
 
 /** A validated order write waiting for its batch. */
 interface PendingWrite {
