@@ -601,9 +601,9 @@ function _batchJson(batch: readonly PendingWrite[]): string {
     const { kind, p, idempotency, expectedVersion } = batch[i] as PendingWrite;
     parts.push(
       `{"kind":"${kind}","id":${JSON.stringify(p.id)},"version":${p.version},"status":${JSON.stringify(p.status)},"data":${p.data},` +
-        `"createdAt":${JSON.stringify(p.createdAt)},"updatedAt":${JSON.stringify(p.updatedAt)},"keys":${p.keys ?? 'null'},"tags":${p.tags ?? 'null'},` +
+        `"createdAt":${JSON.stringify(p.createdAt ?? null)},"updatedAt":${JSON.stringify(p.updatedAt ?? null)},"keys":${p.keys ?? 'null'},"tags":${p.tags ?? 'null'},` +
         `"events":${p.events},"outbox":${p.outbox},"idempotency":${idempotency === null ? 'null' : JSON.stringify(idempotency)},` +
-        `"expectedVersion":${expectedVersion},"reservationId":${JSON.stringify(p.reservationId)},"reservationExpiresAt":${JSON.stringify(p.reservationExpiresAt)}}`,
+        `"expectedVersion":${expectedVersion},"reservationId":${JSON.stringify(p.reservationId ?? null)},"reservationExpiresAt":${JSON.stringify(p.reservationExpiresAt ?? null)}}`,
     );
   }
   return `[${parts.join(',')}]`;
