@@ -33,22 +33,26 @@ edits), and letting a picker's pick → pack → ship sequence reuse the order e
 the speed of bare XState is not reachable while every command persists a full, isolated order.`,
 
   'tracking-pg': `
-Why: each delivery is three round trips, all of them short, against the baseline's four (BEGIN, an
-insert, an update, COMMIT); it is the work around them that costs. A profile of 1,000 deliveries from
-16 senders (no version conflicts among them: 1,000 order writes for 1,000 scans) shows the engine
-process idle about 30 % of the time waiting on PostgreSQL and, on the CPU, the HMAC check of every
-body, the schema checks of the request and of the adapter's parsed events, and serializing the whole
-order (2–3 KB of JSON) for the single statement that writes its \`jsonb\` row together with its
-events, lookup keys and listing tags. The baseline's update touches one narrow row. On a 2-core machine shared by the database and the
-benchmark, PostgreSQL's cost of rewriting the document is most of the difference.
+Done in this round: concurrent order writes of one process go out as one \`write_orders\` statement
+per batch (one round trip and one commit for the batch, each write still atomic on its own), and
+concurrent \`findOrderId\` / \`getOrder\` reads as one statement per batch. A delivery now costs the
+database a share of two coalesced reads and, for the four in ten that apply, a share of one
+coalesced write; the baseline pays four statements and a commit for every delivery. Counted over
+3,000 deliveries: 3,000 \`findOrderId\`, about 3,100 \`getOrder\` and 1,200 \`updateOrder\` calls.
 
-Already done: the imported HMAC key is kept per secret instead of being imported for every signature,
-which took the signature's share of the engine's CPU from about 15 % to about 6 %.
+Why it is still missed: the engine process is the bottleneck, not the database. A profile of the
+timed rounds only (\`node:inspector\`, subject and baseline together, on a machine at load 6–12)
+puts about a quarter of the engine's CPU in the HMAC check of every body (Web Crypto: a job
+handed to the thread pool per signature, 14–24 µs in isolation and several times that under load,
+where the baseline checks nothing), then \`parseWebhook\`'s schema checks, the intent machinery
+(\`act\`, host actions) and serializing the 3.9 KB order document (2.1 KB stored, pglz-compressed)
+for its \`jsonb\` row; socket writes are the largest native cost on both sides. At 16 senders the
+reads rarely coincide (about 1.5 reads per statement), so coalescing them saves little.
 
-What would close it: coalescing the order writes concurrent webhooks make in one process into
-multi-row statements, as reservations already are (the same lever as placement), and a narrower write
-for a scan than the whole order document: a shipment's tracking state in its own row, or an update
-that changes only the shipment in the \`jsonb\`.`,
+What would close it: a narrower write for a scan than the whole document (the shipment's tracking
+state in its own row, or a \`jsonb_set\` of the one shipment), which removes most of the
+serialization and the database's document rewrite; and a cheaper signature check in Node (a
+synchronous HMAC where the runtime has one), which the runtime-neutral core does not do today.`,
 
   'relay-placement-cost': `
 Not profiled in this round: the figure could only run once the \`relay\` option was accepted again
@@ -93,22 +97,34 @@ status-change events, re-validating adapter answers) — or a budget raised deli
 intent model and the real-provider port contract cost (about 47 KB).`,
 
   'hot-sku-pg-place': `
-The reservation layer alone meets its target (row "3. Hot SKU on PostgreSQL": the reservations
-orders.place makes, 10,000 at once, against one conditional UPDATE per order); whole placements are
-held to ≥ 3×. Correctness holds: exactly the stock was reserved in every run, every other order was
-refused with \`INSUFFICIENT_STOCK\`.
+The reservation layer alone meets its own target (row "3. Hot SKU on PostgreSQL"); whole placements
+are held to ≥ 3×. Correctness holds: exactly the stock was reserved in every run, every other order
+was refused with \`INSUFFICIENT_STOCK\`.
 
-Why whole placements are slower than a bare UPDATE: after the 1,000th unit the baseline's
-remaining 9,000 UPDATEs find \`on_hand - reserved >= 1\` false, one cheap round trip each. A placement
-also validates the order, allocates it, authorizes payment and, for the 1,000 winners, writes the order
-with its events, keys and confirmation message, each winner in its own statement. A profile of 10,000
-concurrent placements shows about 2.4 s of Node CPU (240 µs per order, a seventh of it garbage
-collection) on two cores shared with PostgreSQL, which alone is longer than the baseline's whole run.
+Done in this round: the 1,000 winners' order writes are coalesced into multi-row \`write_orders\`
+statements (32 statements for the 1,000 writes in a counted storm). Counted over one storm of 10,000
+placements, the storage now sends about 72 statements in all — 20 coalesced level reads, 20
+reservation batches, 32 order-write batches — against the baseline's 10,000 UPDATEs.
 
-What would close the gap (not done in this round): coalescing the winners' order writes the way
-reservations are coalesced (one multi-row statement per batch of concurrent \`createOrder\` calls, with
-per-row outcomes for version and idempotency conflicts), and a cheaper refusal path for a SKU the last
-batch saw sold out (skip allocation and reserve, confirm with one coalesced level read).`,
+Because wall-clock ratios swung with the machine's load (3 to 12 on two cores during this round),
+the change was also measured as CPU per order, which load barely moves: Node's own CPU plus the
+CPU of the pool's PostgreSQL backends (\`/proc/<pid>/stat\`), medians of three storms, side by side
+in one process. Naive baseline: 61 µs Node + 135 µs PostgreSQL = 196 µs an order. Placements with
+one statement per order write: 143 + 95 = 238 µs. With coalesced writes: 108 + 39 = 147 µs, so on
+cores of its own the storm would run at about 1.3× the baseline, and the database's share is now
+a fifth of what it is for the baseline.
+
+Why it is still missed: what is left is the engine's own CPU per placement, almost all of it spent on
+the 9,000 refusals. A profile of three storms (\`--cpu-prof\`) shows garbage collection at about a
+quarter of the time (10,000 placements in flight at once), \`placeOrder\` at about 58 µs an order
+inclusive, of which input validation (\`parseInput\`: zod plus the storable-text walk) is 21 µs and
+building the \`INSUFFICIENT_STOCK\` error with its stack 11 µs, and the whole storage adapter about
+25 µs. On two cores shared with PostgreSQL that alone is longer than the baseline's whole run.
+
+What would close it: a refusal that costs less than validation — for a SKU the last coalesced read
+showed sold out, refuse before allocation with an error that captures no stack (as the reservation
+batch's refusals already do), and fewer objects per refused placement so the collector has less to
+do. Those are changes in the engine's placement path, not in the storage.`,
 
   'hot-sku-pg': `
 Why: the reservation batch runs one locking transaction per batch of concurrent reserves; on a loaded
@@ -116,13 +132,33 @@ machine the batch size drops and each batch pays its own commit. Larger batches 
 trade latency for throughput.`,
 
   'placement-pg': `
-Why: a placement is a batched reservation transaction and a single-statement order write per order,
-against one hand-written transaction per order; on a loaded machine Node's share of the two cores
-decides, and each of the 16 callers' order writes is still its own round trip and commit.
+Done in this round: concurrent \`createOrder\` / \`updateOrder\` calls of one process are coalesced
+into one \`write_orders\` statement per batch (decision 75): one round trip and one commit for the
+batch, each write atomic on its own in a subtransaction, with its own typed error. With the
+reservation batches that were already there, 16 callers' placements share their commits: a
+placement costs the database a share of a level read, a share of a four-statement reservation
+transaction and a share of one order-write statement, against ten statements and a commit per order
+for the baseline.
 
-What would close it (not done in this round): the same coalescing of concurrent \`createOrder\` and
-\`updateOrder\` calls of one process into multi-row statements that reservations already use
-(src/storage/postgres/postgres-reserve-queue.ts), so 16 callers share a commit.`,
+Why it is still missed: the figure moved from 0.87× to 1.23× in the first run after the change, and
+then ranged 0.77×–1.3× as the machine's load went from 3 to 12 (other benchmarks and test suites
+shared the two cores). Measured under that load, the engine spends 600–1,000 µs of Node CPU per
+placement (validation, allocation, payment, building and serializing the order), while the baseline
+spends its Node time on socket writes only; the more the cores are contended, the more the
+engine's own CPU decides the ratio. Batch sizes and in-flight limits (1, 2, 4, 8 batches) made no
+difference beyond that noise. Measured as CPU per placement instead (Node plus the pool's
+PostgreSQL backends, medians of three rounds of 600 placements side by side in one process): one
+statement per order write 1,149 µs Node + 1,483 µs PostgreSQL, coalesced 923 + 983 µs, a third
+less database CPU per placement and 1.36× the throughput in that run.
+
+Also measured, not adopted: the 3.9 KB order document is stored pglz-compressed (2.1 KB). Keeping it
+inline uncompressed (\`ALTER TABLE orders SET (toast_tuple_target = 8160)\`) took about 13 % off
+PostgreSQL's CPU per placement, \`lz4\` compression about 5 %; the first doubles the table on disk
+and the baseline's identical table would gain as much, so it is left to deployments to choose.
+
+What would close it: less engine CPU per placement (the same levers as the lifecycle figure: fewer
+validations of what the engine built itself, one serialization of the order per command), and a
+run on a machine whose cores are not shared with other work.`,
 
   'scaling-mem': `
 Why: \`get\` is a \`Map\` lookup and a \`JSON.parse\` of one document, and listing walks an index from a

@@ -194,7 +194,142 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX outbox_stream_idx ON ${s}.outbox (stream, seq) WHERE stream IS NOT NULL AND NOT acked AND NOT parked`,
     ],
   },
+  {
+    version: 4,
+    description: 'write_orders: many order writes in one statement, each all or nothing with its own outcome',
+    statements: (s) => [writeOrdersFunction(s)],
+  },
 ];
+
+/**
+ * `write_orders(writes jsonb) RETURNS jsonb`: applies an array of order
+ * writes (`kind` "create" or "update", as built by `orderWriteJson`) in
+ * order, each inside its own subtransaction, and returns one outcome per
+ * write. A write that meets a conflict is undone alone and reports it:
+ * `{ "ok": true }`, `{ "exists": true }` (the id is taken), `{ "prior": {…} }`
+ * (the idempotency key is recorded; nothing written), `{ "raced": {…} }` (a
+ * concurrent writer recorded it meanwhile), `{ "version": n | null }` (not at
+ * the expected version, or missing), `{ "abort": reason, "detail": {…} }` (a
+ * lookup key owned by another order, or the reservation to re-time not
+ * active). Any other error fails the whole call, which then wrote nothing.
+ * The statements are static, so PL/pgSQL plans them once per connection.
+ */
+function writeOrdersFunction(s: string): string {
+  return `CREATE FUNCTION ${s}.write_orders(writes jsonb) RETURNS jsonb LANGUAGE plpgsql AS $body$
+  DECLARE
+    w jsonb;
+    w_id text;
+    w_keys jsonb;
+    w_tags jsonb;
+    w_updated text;
+    w_res text;
+    w_count integer;
+    w_version integer;
+    w_prior record;
+    w_owner record;
+    w_detail text;
+    outcomes jsonb := '[]';
+  BEGIN
+    FOR w IN SELECT value FROM jsonb_array_elements(writes) LOOP
+      w_id := w->>'id';
+      w_keys := nullif(w->'keys', 'null'::jsonb);
+      w_tags := nullif(w->'tags', 'null'::jsonb);
+      w_updated := w->>'updatedAt';
+      w_res := w->>'reservationId';
+      BEGIN
+        IF w->>'kind' = 'create' THEN
+          IF jsonb_typeof(w->'idempotency') = 'object' THEN
+            SELECT i.resource_id, i.fingerprint INTO w_prior FROM ${s}.idempotency i
+              WHERE i.scope = w->'idempotency'->>'scope' AND i.key = w->'idempotency'->>'key';
+            IF FOUND THEN
+              outcomes := outcomes || jsonb_build_array(jsonb_build_object('prior', jsonb_build_object('resourceId', w_prior.resource_id, 'fingerprint', w_prior.fingerprint)));
+              CONTINUE;
+            END IF;
+          END IF;
+          INSERT INTO ${s}.orders (id, version, status, status_seq, data, created_at, updated_at)
+            VALUES (w_id, (w->>'version')::integer, w->>'status', nextval('${s}.listing_seq'), w->'data', w->>'createdAt', w_updated)
+            ON CONFLICT (id) DO NOTHING;
+          GET DIAGNOSTICS w_count = ROW_COUNT;
+          IF w_count = 0 THEN
+            outcomes := outcomes || jsonb_build_array('{"exists": true}'::jsonb);
+            CONTINUE;
+          END IF;
+          IF jsonb_typeof(w->'idempotency') = 'object' THEN
+            INSERT INTO ${s}.idempotency (scope, key, fingerprint, resource_id, created_at)
+              VALUES (w->'idempotency'->>'scope', w->'idempotency'->>'key', w->'idempotency'->>'fingerprint', w_id, w->>'createdAt')
+              ON CONFLICT (scope, key) DO NOTHING;
+            GET DIAGNOSTICS w_count = ROW_COUNT;
+            IF w_count = 0 THEN
+              SELECT i.resource_id, i.fingerprint INTO w_prior FROM ${s}.idempotency i
+                WHERE i.scope = w->'idempotency'->>'scope' AND i.key = w->'idempotency'->>'key';
+              RAISE EXCEPTION USING ERRCODE = 'FK409', MESSAGE = 'idempotency_conflict',
+                DETAIL = jsonb_build_object('resourceId', coalesce(w_prior.resource_id, ''), 'fingerprint', coalesce(w_prior.fingerprint, ''))::text;
+            END IF;
+          END IF;
+        ELSE
+          UPDATE ${s}.orders o SET version = (w->>'version')::integer, status = w->>'status', data = w->'data',
+              created_at = w->>'createdAt', updated_at = w_updated,
+              status_seq = CASE WHEN o.status = w->>'status' THEN o.status_seq ELSE nextval('${s}.listing_seq') END
+            WHERE o.id = w_id AND o.version = (w->>'expectedVersion')::integer;
+          GET DIAGNOSTICS w_count = ROW_COUNT;
+          IF w_count = 0 THEN
+            SELECT o.version INTO w_version FROM ${s}.orders o WHERE o.id = w_id;
+            outcomes := outcomes || jsonb_build_array(jsonb_build_object('version', CASE WHEN FOUND THEN to_jsonb(w_version) ELSE 'null'::jsonb END));
+            CONTINUE;
+          END IF;
+          IF w_keys IS NOT NULL THEN
+            DELETE FROM ${s}.order_keys k WHERE k.order_id = w_id AND k.key NOT IN (SELECT jsonb_array_elements_text(w_keys));
+          END IF;
+          IF w_tags IS NOT NULL THEN
+            DELETE FROM ${s}.order_tags t WHERE t.order_id = w_id AND t.tag NOT IN (SELECT jsonb_array_elements_text(w_tags));
+          END IF;
+        END IF;
+        IF w_keys IS NOT NULL THEN
+          -- A no-op update on conflict returns the current owner, so a key owned by another order shows up.
+          WITH k AS (
+            INSERT INTO ${s}.order_keys AS c (key, order_id) SELECT x.key, w_id FROM jsonb_array_elements_text(w_keys) AS x(key)
+            ON CONFLICT (key) DO UPDATE SET order_id = c.order_id RETURNING c.key, c.order_id
+          )
+          SELECT k.key, k.order_id INTO w_owner FROM k WHERE k.order_id <> w_id LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'FK409', MESSAGE = 'key_conflict',
+              DETAIL = jsonb_build_object('key', w_owner.key, 'ownerId', w_owner.order_id)::text;
+          END IF;
+        END IF;
+        IF w_tags IS NOT NULL THEN
+          INSERT INTO ${s}.order_tags (tag, seq, order_id)
+            SELECT x.tag, nextval('${s}.listing_seq'), w_id FROM jsonb_array_elements_text(w_tags) WITH ORDINALITY AS x(tag, n)
+            WHERE NOT EXISTS (SELECT 1 FROM ${s}.order_tags c WHERE c.order_id = w_id AND c.tag = x.tag)
+            ORDER BY x.n
+            ON CONFLICT (order_id, tag) DO NOTHING;
+        END IF;
+        INSERT INTO ${s}.order_events (order_id, event)
+          SELECT w_id, x.ev FROM jsonb_array_elements(w->'events') WITH ORDINALITY AS x(ev, n) ORDER BY x.n;
+        INSERT INTO ${s}.outbox (topic, key, stream, payload, available_at, available_ts, created_at)
+          SELECT x.m->>'topic', x.m->>'key', x.m->>'stream', x.m->'payload', coalesce(x.m->>'availableAt', w_updated),
+                 coalesce(x.m->>'availableAt', w_updated)::timestamptz, w_updated
+          FROM jsonb_array_elements(w->'outbox') WITH ORDINALITY AS x(m, n)
+          ORDER BY x.n
+          ON CONFLICT (key) DO NOTHING;
+        IF w_res IS NOT NULL THEN
+          UPDATE ${s}.reservations r SET expires_at = w->>'reservationExpiresAt', expires_ts = (w->>'reservationExpiresAt')::timestamptz
+            WHERE r.id = w_res AND r.status = 'active';
+          GET DIAGNOSTICS w_count = ROW_COUNT;
+          IF w_count = 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'FK409', MESSAGE = 'reservation_not_active',
+              DETAIL = jsonb_build_object('reservationId', w_res)::text;
+          END IF;
+        END IF;
+        outcomes := outcomes || jsonb_build_array('{"ok": true}'::jsonb);
+      EXCEPTION WHEN SQLSTATE 'FK409' THEN
+        GET STACKED DIAGNOSTICS w_detail = PG_EXCEPTION_DETAIL;
+        outcomes := outcomes || jsonb_build_array(jsonb_build_object('abort', SQLERRM, 'detail', w_detail::jsonb));
+      END;
+    END LOOP;
+    RETURN outcomes;
+  END
+  $body$`;
+}
 
 /**
  * Create or upgrade fulfillkit's tables in `schema`. Safe to call from many

@@ -101,6 +101,22 @@ export function selectOrder(s: string, id: string): SqlPlan {
   return { text: `SELECT data FROM ${s}.orders WHERE id = $1`, values: [id] };
 }
 
+/** The documents of many orders: one row per requested id that exists, `n` its 1-based position in `ids`. */
+export function selectOrders(s: string, ids: readonly string[]): SqlPlan {
+  return {
+    text: `SELECT x.n, o.data FROM unnest($1::text[]) WITH ORDINALITY AS x(id, n) JOIN ${s}.orders o ON o.id = x.id`,
+    values: [[...ids]],
+  };
+}
+
+/** The orders many lookup keys point at: one row per requested key that exists, `n` its 1-based position. */
+export function selectOrderIdsByKeys(s: string, keys: readonly string[]): SqlPlan {
+  return {
+    text: `SELECT x.n, k.order_id FROM unnest($1::text[]) WITH ORDINALITY AS x(key, n) JOIN ${s}.order_keys k ON k.key = x.key`,
+    values: [[...keys]],
+  };
+}
+
 /** Current version of an order (to tell a conflict from a missing order). */
 export function selectOrderVersion(s: string, id: string): SqlPlan {
   return { text: `SELECT version FROM ${s}.orders WHERE id = $1`, values: [id] };
@@ -258,6 +274,14 @@ export function updateOrder(s: string, p: OrderWriteParams, expectedVersion: num
       p.reservationExpiresAt,
     ],
   };
+}
+
+/**
+ * Apply a batch of order writes (a JSON array, see the `write_orders`
+ * migration) in one statement; row: `{ outcomes }`, one per write, in order.
+ */
+export function writeOrders(s: string, writes: string): SqlPlan {
+  return { text: `SELECT ${s}.write_orders($1::jsonb) AS outcomes`, values: [writes] };
 }
 
 /** The order a lookup key points at. */

@@ -12,9 +12,11 @@ import { instantMillis, invalidCall, requireInteger, requireText, toJsonText } f
 import { type PostgresClient, type SqlPlan, type SqlSession, sqlDriver } from './postgres-client.js';
 import { adjustStock, changeReservation, expireDue, type InventoryContext, levelFromRow, opMovementId, prepareReserve, reserveBatch, retryingTransaction } from './postgres-inventory.js';
 import { LevelsLoader } from './postgres-levels-loader.js';
+import { ReadLoader } from './postgres-read-loader.js';
 import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import { type ReserveBatchingOptions, ReserveQueue } from './postgres-reserve-queue.js';
+import { type OrderWriteBatchingOptions, OrderWriteQueue, type WriteOutcome } from './postgres-write-queue.js';
 import { reservationFromRow, reservationView } from './postgres-stock-step.js';
 
 /**
@@ -52,6 +54,17 @@ export interface PostgresStorageOptions {
    * @defaultValue true (`{ maxBatch: 500, maxWaitMs: 0 }`)
    */
   batchReservations?: boolean | ReserveBatchingOptions;
+  /**
+   * Coalesce concurrent `createOrder` and `updateOrder` calls of this process
+   * into one statement per batch (one round trip and one commit for all of
+   * them). Each write still lands all or nothing with its order row, events,
+   * keys, tags, outbox messages and idempotency record, and fails alone with
+   * its own error on a version, key or idempotency conflict; a batch that
+   * fails as a whole is sent again one write at a time. `false` sends one
+   * statement per write.
+   * @defaultValue true (`{ maxBatch: 32, maxWaitMs: 0 }`)
+   */
+  batchOrderWrites?: boolean | OrderWriteBatchingOptions;
   /**
    * Send statements to a `pg` Pool or Client as named statements, parsed and
    * planned once per connection (the fast path for direct connections). Pass
@@ -125,8 +138,26 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       ? null
       : new ReserveQueue((batch) => reserveBatch(ctx, batch), batching === true ? {} : batching, driver.parallel ? 4 : 1);
 
+  const writeBatching = options.batchOrderWrites ?? true;
+  const writes =
+    writeBatching === false
+      ? null
+      : new OrderWriteQueue<PendingWrite>(
+          async (batch) => _writeOutcomes(batch, await one<{ outcomes: unknown }>(driver, plans.writeOrders(s, _batchJson(batch)))),
+          writeBatching === true ? {} : writeBatching,
+          driver.parallel ? WRITE_BATCHES_IN_FLIGHT : 1,
+        );
+
   const readLevels = async (skus: string[]) => (await driver.query<plans.StockRow>(plans.selectLevels(s, skus))).map(levelFromRow);
   const levelsLoader = batching === false ? null : new LevelsLoader(readLevels);
+  const readsInFlight = driver.parallel ? READS_IN_FLIGHT : 1;
+  // Point reads coalesce with order writes: both are the per-command traffic of many concurrent callers.
+  const orderLoader =
+    writeBatching === false ? null : new ReadLoader<{ data: Order }>((ids) => driver.query<{ data: Order; n: number }>(plans.selectOrders(s, ids)), readsInFlight);
+  const keyLoader =
+    writeBatching === false
+      ? null
+      : new ReadLoader<{ order_id: string }>((keys) => driver.query<{ order_id: string; n: number }>(plans.selectOrderIdsByKeys(s, keys)), readsInFlight);
 
   let migrated: Promise<void> | null = options.autoMigrate === false ? Promise.resolve() : null;
   let isReady = options.autoMigrate === false;
@@ -200,7 +231,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
     getOrder: (id) =>
       guard('getOrder', async () => {
-        const row = await one<{ data: Order }>(driver, plans.selectOrder(s, id));
+        const row = orderLoader !== null && _batchable(id) ? await orderLoader.load(id) : await one<{ data: Order }>(driver, plans.selectOrder(s, id));
         return row === undefined ? null : row.data;
       }),
 
@@ -213,6 +244,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
           requireText(idempotency.scope, 'idempotency.scope');
           requireText(idempotency.key, 'idempotency.key');
         }
+        if (writes !== null) return writes.push({ kind: 'create', p, idempotency, expectedVersion: 0 });
         let row: CreatedRow | undefined;
         try {
           row = await _writeOrder(() => one<CreatedRow>(driver, plans.insertOrder(s, p, idempotency)), p.id);
@@ -232,11 +264,13 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       guard('updateOrder', async () => {
         const p = _orderParams(write);
         const valid = write.order.version === expectedVersion + 1 && write.idempotency === undefined;
+        if (valid && writes !== null) return writes.push({ kind: 'update', p, idempotency: null, expectedVersion });
         const row = valid ? await _writeOrder(() => one<{ updated: boolean }>(driver, plans.updateOrder(s, p, expectedVersion)), p.id) : undefined;
         if (row?.updated === true) return;
         const current = await one<{ version: number }>(driver, plans.selectOrderVersion(s, p.id));
         if (current === undefined) throw new FulfillmentError('NOT_FOUND', `Order ${p.id} not found`, { details: { orderId: p.id } });
-        if (current.version !== expectedVersion) {
+        // A valid write that found another version has met a concurrent writer, even if the order is at `expectedVersion` again by now.
+        if (current.version !== expectedVersion || valid) {
           throw new FulfillmentError('CONCURRENCY_CONFLICT', `Order ${p.id} is at version ${current.version}, not ${expectedVersion}`, {
             details: { orderId: p.id, expectedVersion, actualVersion: current.version },
           });
@@ -250,7 +284,8 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
     findOrderId: (key) =>
       guard('findOrderId', async () => {
-        const row = await one<{ order_id: string }>(driver, plans.selectOrderIdByKey(s, key));
+        const row =
+          keyLoader !== null && _batchable(key) ? await keyLoader.load(key) : await one<{ order_id: string }>(driver, plans.selectOrderIdByKey(s, key));
         return row?.order_id ?? null;
       }),
 
@@ -466,6 +501,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       // Calls already started still get their answer; the host's client stays open.
       if (active > 0) await new Promise<void>((resolve) => drained.push(resolve));
       await queue?.settled();
+      await writes?.settled();
     },
   };
   return storage;
@@ -504,6 +540,11 @@ function _adapterError(err: unknown, what: string): unknown {
   });
 }
 
+// A key the database refuses (text cannot hold U+0000) is read alone, so its error stays its own.
+function _batchable(key: unknown): key is string {
+  return typeof key === 'string' && !key.includes('\u0000');
+}
+
 function _orderParams(write: OrderWrite): plans.OrderWriteParams {
   const order = write?.order;
   if (order === null || typeof order !== 'object') throw invalidCall('write.order must be an order');
@@ -538,6 +579,99 @@ function _unique(values: readonly string[], field: string): string[] {
   return [...new Set(values)];
 }
 
+// Concurrent write batches per storage: enough to overlap one batch's commit
+// with the next one's work, few enough that batches stay large.
+const WRITE_BATCHES_IN_FLIGHT = 2;
+// Point reads in flight per loader: reads that arrive meanwhile go out together next.
+const READS_IN_FLIGHT = 2;
+
+/** A validated order write waiting for its batch. */
+interface PendingWrite {
+  kind: 'create' | 'update';
+  p: plans.OrderWriteParams;
+  idempotency: { scope: string; key: string; fingerprint: string } | null;
+  expectedVersion: number;
+}
+
+// The batch as the JSON array write_orders reads, by order id so that batches
+// of several processes lock order rows in the same order (arrival order within an id).
+function _batchJson(batch: readonly PendingWrite[]): string {
+  const parts: string[] = [];
+  for (const i of _byOrderId(batch)) {
+    const { kind, p, idempotency, expectedVersion } = batch[i] as PendingWrite;
+    parts.push(
+      `{"kind":"${kind}","id":${JSON.stringify(p.id)},"version":${p.version},"status":${JSON.stringify(p.status)},"data":${p.data},` +
+        `"createdAt":${JSON.stringify(p.createdAt ?? null)},"updatedAt":${JSON.stringify(p.updatedAt ?? null)},"keys":${p.keys ?? 'null'},"tags":${p.tags ?? 'null'},` +
+        `"events":${p.events},"outbox":${p.outbox},"idempotency":${idempotency === null ? 'null' : JSON.stringify(idempotency)},` +
+        `"expectedVersion":${expectedVersion},"reservationId":${JSON.stringify(p.reservationId ?? null)},"reservationExpiresAt":${JSON.stringify(p.reservationExpiresAt ?? null)}}`,
+    );
+  }
+  return `[${parts.join(',')}]`;
+}
+
+function _byOrderId(batch: readonly PendingWrite[]): number[] {
+  const order = batch.map((_, i) => i);
+  return order.sort((a, b) => {
+    const x = (batch[a] as PendingWrite).p.id;
+    const y = (batch[b] as PendingWrite).p.id;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+}
+
+type WriteResult =
+  | { ok: true }
+  | { exists: true }
+  | { prior: { resourceId: string; fingerprint: string } }
+  | { version: number | null }
+  | { abort: string; detail: Record<string, unknown> | null };
+
+// Each write's outcome, back in the callers' order, as the error it gets when not applied.
+function _writeOutcomes(batch: readonly PendingWrite[], row: { outcomes: unknown } | undefined): WriteOutcome[] {
+  const results = row?.outcomes;
+  if (!Array.isArray(results) || results.length !== batch.length) throw new Error('write_orders returned no outcome per write');
+  const outcomes: WriteOutcome[] = new Array(batch.length);
+  _byOrderId(batch).forEach((i, n) => {
+    const w = batch[i] as PendingWrite;
+    const error = _writeError(w, results[n] as WriteResult);
+    outcomes[i] = error === null ? { ok: true } : { ok: false, error };
+  });
+  return outcomes;
+}
+
+function _writeError(w: PendingWrite, r: WriteResult): FulfillmentError | null {
+  const orderId = w.p.id;
+  if ('ok' in r) return null;
+  if ('exists' in r) return new FulfillmentError('CONCURRENCY_CONFLICT', `Order ${orderId} already exists`, { details: { orderId } });
+  if ('prior' in r) return _idempotencyConflict(w.idempotency ?? { scope: '', key: '' }, r.prior.resourceId, r.prior.fingerprint);
+  if ('version' in r) {
+    if (r.version === null) return new FulfillmentError('NOT_FOUND', `Order ${orderId} not found`, { details: { orderId } });
+    return new FulfillmentError('CONCURRENCY_CONFLICT', `Order ${orderId} is at version ${r.version}, not ${w.expectedVersion}`, {
+      details: { orderId, expectedVersion: w.expectedVersion, actualVersion: r.version },
+    });
+  }
+  const detail = (r.detail ?? {}) as { key?: string; ownerId?: string; reservationId?: string; resourceId?: string; fingerprint?: string };
+  if (r.abort === 'idempotency_conflict') {
+    return _idempotencyConflict(w.idempotency ?? { scope: '', key: '' }, detail.resourceId ?? '', detail.fingerprint ?? '');
+  }
+  if (r.abort === 'reservation_not_active') return _reservationNotActive(detail.reservationId, orderId);
+  if (r.abort === 'key_conflict') return _keyConflict(detail, orderId);
+  return new FulfillmentError('ADAPTER_ERROR', `PostgreSQL storage write of order ${orderId} came back as ${JSON.stringify(r)}`, {
+    details: { orderId },
+  });
+}
+
+function _reservationNotActive(reservationId: string | undefined, orderId: string): FulfillmentError {
+  return new FulfillmentError('INVALID_TRANSITION', `Reservation ${reservationId} is missing or no longer active; order ${orderId} was not written`, {
+    details: { reservationId, orderId },
+  });
+}
+
+function _keyConflict(detail: { key?: string; ownerId?: string }, orderId: string): FulfillmentError {
+  return new FulfillmentError('CONCURRENCY_CONFLICT', `Lookup key "${detail.key}" already belongs to order ${detail.ownerId}`, {
+    details: { key: detail.key, orderId, ownerId: detail.ownerId },
+  });
+}
+
 interface CreatedRow {
   created: boolean;
   prior_resource_id: string | null;
@@ -561,9 +695,7 @@ async function _writeOrder<T>(run: () => Promise<T>, orderId: string): Promise<T
       } catch {
         // The message alone still says what happened.
       }
-      throw new FulfillmentError('INVALID_TRANSITION', `Reservation ${reservationId} is missing or no longer active; order ${orderId} was not written`, {
-        details: { reservationId, orderId },
-      });
+      throw _reservationNotActive(reservationId, orderId);
     }
     if (!_isAbort(err, 'key_conflict')) throw err;
     let detail: { key?: string; ownerId?: string } = {};
@@ -572,9 +704,7 @@ async function _writeOrder<T>(run: () => Promise<T>, orderId: string): Promise<T
     } catch {
       // The message alone still says what happened.
     }
-    throw new FulfillmentError('CONCURRENCY_CONFLICT', `Lookup key "${detail.key}" already belongs to order ${detail.ownerId}`, {
-      details: { key: detail.key, orderId, ownerId: detail.ownerId },
-    });
+    throw _keyConflict(detail, orderId);
   }
 }
 
