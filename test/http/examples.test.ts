@@ -11,6 +11,9 @@ import { serve, shippedWithWebhooks } from './serve.js';
 
 const TOKEN = 'example-token-1234567890';
 let close: (() => Promise<void>) | null = null;
+// These tests call no faulty adapter: a generous attempt timeout keeps a loaded machine from failing them.
+const patient = { policy: { retry: { timeoutMs: 5_000, retries: 2, baseDelayMs: 1 } } };
+
 afterEach(async () => {
   await close?.();
   close = null;
@@ -18,7 +21,7 @@ afterEach(async () => {
 
 describe('examples/hono-server.ts', () => {
   it('serves the API, verifies webhooks and leaves the rest of the app alone', async () => {
-    const shop = makeShop();
+    const shop = makeShop(patient);
     const app = createHonoApp(shop.ff, TOKEN);
     const { order, hooks } = await shippedWithWebhooks(shop);
     expect((await app.fetch(new Request('http://shop.test/'))).status).toBe(200);
@@ -39,7 +42,7 @@ describe('examples/hono-server.ts', () => {
 
 describe('toNodeListener behind express.raw()', () => {
   it('verifies webhooks over the bytes express.raw() kept', async () => {
-    const shop = makeShop();
+    const shop = makeShop(patient);
     const app = express();
     app.use(express.raw({ type: '*/*' }));
     app.use(toNodeListener(createHttpHandler(shop.ff, { token: TOKEN })));
@@ -56,7 +59,7 @@ describe('toNodeListener behind express.raw()', () => {
 
 describe('examples/express-server.ts', () => {
   it('keeps webhook bodies raw although the app parses JSON', async () => {
-    const shop = makeShop();
+    const shop = makeShop(patient);
     const server = await serve(createExpressApp(shop.ff, TOKEN));
     close = server.close;
     const { order, hooks } = await shippedWithWebhooks(shop);
