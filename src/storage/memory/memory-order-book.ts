@@ -1,16 +1,21 @@
 // The memory adapter's orders: JSON text per order (a compact, caller-proof
-// copy), unique lookup keys, and per-status and per-tag ordered listings.
+// copy) with the recently written ones kept as private objects, unique lookup
+// keys, and per-status and per-tag ordered listings.
 import type { DomainEvent } from '../../domain/events.js';
 import { FulfillmentError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/status.js';
 import type { IdempotencyRecord, ListOrdersQuery, OrderWrite, Page } from '../../ports/storage.js';
 import { invalidCall, requireInteger, requireText, toJsonText } from '../call-guards.js';
+import { jsonCopy } from './json-copy.js';
 import { OrderedIndex } from './memory-ordered-index.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 
 interface StoredOrder {
-  json: string;
+  /** The order as JSON text; `null` while it is hot and `live` holds it. */
+  json: string | null;
+  /** A hot order: the store's own copy, never handed out (readers get copies of it). */
+  live: Order | null;
   version: number;
   status: OrderStatus;
   /** Sequence of its entry in the status listing; entries with another sequence are stale. */
@@ -24,6 +29,13 @@ interface StoredOrder {
 }
 
 const DEFAULT_LIMIT = 50;
+/**
+ * Orders kept as objects after their last write. An order's commands come in
+ * bursts (place, pick, pack, ship), so a copy of an object serves its next read
+ * at a third of the cost of parsing it, and it is serialized once, on leaving,
+ * instead of on every write. Small enough that the heap per order stays that of its text.
+ */
+export const HOT_ORDERS = 64;
 // Shared by every order without keys or tags, so they cost no array each.
 const NONE: readonly string[] = Object.freeze([]);
 const NO_SEQS: readonly number[] = Object.freeze([]);
@@ -34,6 +46,8 @@ export class MemoryOrderBook {
   private readonly orders = new Map<string, StoredOrder>();
   private readonly keyOwners = new Map<string, string>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Hot orders, least recently written first. */
+  private readonly hot = new Map<string, StoredOrder>();
   /** Every order by creation, for listings without a status or tag (orders are never removed). */
   readonly all = new OrderedIndex(() => true);
   readonly byStatus = new Map<OrderStatus, OrderedIndex>();
@@ -44,7 +58,7 @@ export class MemoryOrderBook {
 
   get(id: string): Order | null {
     const stored = this.orders.get(id);
-    return stored === undefined ? null : (JSON.parse(stored.json) as Order);
+    return stored === undefined ? null : copyOf(stored);
   }
 
   create(write: OrderWrite): void {
@@ -65,8 +79,9 @@ export class MemoryOrderBook {
     }
     const staged = this.stage(write, undefined);
     // Everything is validated; from here on nothing throws.
-    const stored: StoredOrder = { json: staged.json, version: 1, status: order.status, statusSeq: 0, keys: NONE, tags: NONE, tagSeqs: NO_SEQS, events: '' };
+    const stored: StoredOrder = { json: null, live: staged.live, version: 1, status: order.status, statusSeq: 0, keys: NONE, tags: NONE, tagSeqs: NO_SEQS, events: '' };
     this.orders.set(order.id, stored);
+    this.warm(order.id, stored);
     this.all.add(order.id, ++this.seq);
     this.apply(order.id, stored, staged, null);
     if (idempotencyKey !== null && write.idempotency !== undefined) {
@@ -99,7 +114,9 @@ export class MemoryOrderBook {
     if (write.idempotency !== undefined) throw invalidCall('Idempotency records are created with the order, not on update', { orderId: order.id });
     const staged = this.stage(write, stored);
     const previousStatus = stored.status;
-    stored.json = staged.json;
+    stored.live = staged.live;
+    stored.json = null;
+    this.warm(order.id, stored);
     stored.version = order.version;
     stored.status = order.status;
     this.apply(order.id, stored, staged, previousStatus);
@@ -127,7 +144,7 @@ export class MemoryOrderBook {
     if (index === undefined) return { items: [], nextCursor: null };
     const page = index.page(after, limit, accept);
     return {
-      items: page.ids.map((id) => JSON.parse((this.orders.get(id) as StoredOrder).json) as Order),
+      items: page.ids.map((id) => copyOf(this.orders.get(id) as StoredOrder)),
       nextCursor: page.more && page.last !== null ? page.last.toString(36) : null,
     };
   }
@@ -147,9 +164,21 @@ export class MemoryOrderBook {
     return this.orders.size;
   }
 
-  // Serialize and check everything a write carries; throws before any state changes.
+  // Mark an order just written as the most recent hot one; the oldest hot order goes back to text.
+  private warm(id: string, stored: StoredOrder): void {
+    this.hot.delete(id);
+    this.hot.set(id, stored);
+    if (this.hot.size <= HOT_ORDERS) return;
+    const [oldestId, oldest] = this.hot.entries().next().value as [string, StoredOrder];
+    this.hot.delete(oldestId);
+    // The live copy is JSON data already (jsonCopy made it): this cannot throw.
+    oldest.json = JSON.stringify(oldest.live);
+    oldest.live = null;
+  }
+
+  // Copy and check everything a write carries; throws before any state changes.
   private stage(write: OrderWrite, current: StoredOrder | undefined) {
-    const json = toJsonText(write.order, `order ${write.order.id}`);
+    const live = jsonCopy(write.order, `order ${write.order.id}`);
     const keys = write.keys === undefined ? undefined : unique(write.keys, 'keys');
     const tags = write.tags === undefined ? undefined : unique(write.tags, 'tags');
     for (const key of keys ?? []) {
@@ -162,7 +191,7 @@ export class MemoryOrderBook {
     }
     const events = (write.events ?? []).map((e) => toJsonText(e, `event of order ${write.order.id}`)).join(',');
     const outbox = write.outbox?.length ? this.outbox.prepare(write.outbox, write.order.updatedAt) : [];
-    return { json, keys: keys ?? current?.keys ?? NONE, tags: tags ?? current?.tags ?? NONE, events, outbox };
+    return { live, keys: keys ?? current?.keys ?? NONE, tags: tags ?? current?.tags ?? NONE, events, outbox };
   }
 
   // Land a staged write: index entries first get their new sequences, then stale ones are counted out.
@@ -213,6 +242,11 @@ export class MemoryOrderBook {
     }
     return index;
   }
+}
+
+// A caller's own copy: of the live object while hot, parsed from the text otherwise.
+function copyOf(stored: StoredOrder): Order {
+  return stored.live !== null ? jsonCopy(stored.live, 'stored order') : (JSON.parse(stored.json as string) as Order);
 }
 
 function checkOrder(order: Order): void {
