@@ -1,18 +1,19 @@
-// The memory adapter's orders: JSON text per order (a compact, caller-proof
-// copy) with the recently written ones kept as private objects, unique lookup
+// The memory adapter's orders: packed JSON text per order (a compact,
+// caller-proof copy) with the recently written ones kept as private objects, unique lookup
 // keys, and per-status and per-tag ordered listings.
 import type { DomainEvent } from '../../domain/events.js';
 import { FulfillmentError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/status.js';
 import type { IdempotencyRecord, ListOrdersQuery, OrderWrite, Page } from '../../ports/storage.js';
-import { invalidCall, requireInteger, requireText, toJsonText } from '../call-guards.js';
+import { invalidCall, requireInteger, requireText } from '../call-guards.js';
 import { jsonCopy } from './json-copy.js';
+import { PackedJson } from './packed-json.js';
 import { OrderedIndex } from './memory-ordered-index.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 
 interface StoredOrder {
-  /** The order as JSON text; `null` while it is hot and `live` holds it. */
+  /** The order as packed JSON text; `null` while it is hot and `live` holds it. */
   json: string | null;
   /** A hot order: the store's own copy, never handed out (readers get copies of it). */
   live: Order | null;
@@ -24,7 +25,7 @@ interface StoredOrder {
   tags: readonly string[];
   /** Sequence of its entry in each tag listing, parallel to `tags`. */
   tagSeqs: readonly number[];
-  /** Domain events, oldest first, as comma-separated JSON texts (one string costs less than an array of them). */
+  /** Domain events, oldest first, as comma-separated packed JSON texts (one string costs less than an array of them). */
   events: string;
 }
 
@@ -48,6 +49,8 @@ export class MemoryOrderBook {
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   /** Hot orders, least recently written first. */
   private readonly hot = new Map<string, StoredOrder>();
+  /** The key table of every packed text of this store. */
+  private readonly packed = new PackedJson();
   /** Every order by creation, for listings without a status or tag (orders are never removed). */
   readonly all = new OrderedIndex(() => true);
   readonly byStatus = new Map<OrderStatus, OrderedIndex>();
@@ -58,7 +61,7 @@ export class MemoryOrderBook {
 
   get(id: string): Order | null {
     const stored = this.orders.get(id);
-    return stored === undefined ? null : copyOf(stored);
+    return stored === undefined ? null : this.copyOf(stored);
   }
 
   create(write: OrderWrite): void {
@@ -144,14 +147,14 @@ export class MemoryOrderBook {
     if (index === undefined) return { items: [], nextCursor: null };
     const page = index.page(after, limit, accept);
     return {
-      items: page.ids.map((id) => copyOf(this.orders.get(id) as StoredOrder)),
+      items: page.ids.map((id) => this.copyOf(this.orders.get(id) as StoredOrder)),
       nextCursor: page.more && page.last !== null ? page.last.toString(36) : null,
     };
   }
 
   events(orderId: string): DomainEvent[] {
     const stored = this.orders.get(orderId);
-    return stored === undefined || stored.events === '' ? [] : (JSON.parse(`[${stored.events}]`) as DomainEvent[]);
+    return stored === undefined || stored.events === '' ? [] : (this.packed.unpack(`[0,${stored.events}]`) as DomainEvent[]);
   }
 
   getIdempotency(scope: string, key: string): IdempotencyRecord | null {
@@ -172,7 +175,7 @@ export class MemoryOrderBook {
     const [oldestId, oldest] = this.hot.entries().next().value as [string, StoredOrder];
     this.hot.delete(oldestId);
     // The live copy is JSON data already (jsonCopy made it): this cannot throw.
-    oldest.json = JSON.stringify(oldest.live);
+    oldest.json = this.packed.pack(oldest.live);
     oldest.live = null;
   }
 
@@ -189,7 +192,8 @@ export class MemoryOrderBook {
         });
       }
     }
-    const events = (write.events ?? []).map((e) => toJsonText(e, `event of order ${write.order.id}`)).join(',');
+    // Packed when the write lands (packing learns shapes: state), checked and copied now.
+    const events = (write.events ?? []).map((e) => jsonCopy(e, `event of order ${write.order.id}`));
     const outbox = write.outbox?.length ? this.outbox.prepare(write.outbox, write.order.updatedAt) : [];
     return { live, keys: keys ?? current?.keys ?? NONE, tags: tags ?? current?.tags ?? NONE, events, outbox };
   }
@@ -221,8 +225,16 @@ export class MemoryOrderBook {
         if (index?.size === 0) this.byTag.delete(tag);
       }
     }
-    if (staged.events !== '') stored.events = stored.events === '' ? staged.events : `${stored.events},${staged.events}`;
+    if (staged.events.length > 0) {
+      const packed = staged.events.map((e) => this.packed.pack(e)).join(',');
+      stored.events = stored.events === '' ? packed : `${stored.events},${packed}`;
+    }
     this.outbox.commit(staged.outbox);
+  }
+
+  // A caller's own copy: of the live object while hot, unpacked from the text otherwise.
+  private copyOf(stored: StoredOrder): Order {
+    return stored.live !== null ? jsonCopy(stored.live, 'stored order') : (this.packed.unpack(stored.json as string) as Order);
   }
 
   private tagIndex(tag: string): OrderedIndex {
@@ -242,11 +254,6 @@ export class MemoryOrderBook {
     }
     return index;
   }
-}
-
-// A caller's own copy: of the live object while hot, parsed from the text otherwise.
-function copyOf(stored: StoredOrder): Order {
-  return stored.live !== null ? jsonCopy(stored.live, 'stored order') : (JSON.parse(stored.json as string) as Order);
 }
 
 function checkOrder(order: Order): void {
