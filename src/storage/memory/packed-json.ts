@@ -19,7 +19,8 @@ const MAX_SHAPES = 2_048;
  */
 export class PackedJson {
   private readonly keysOf: string[][] = [[]];
-  private readonly shapeIds = new Map<string, number>();
+  // Shapes as a trie of their keys in order: finding one allocates nothing.
+  private readonly root: ShapeNode = { shape: 0, next: null };
 
   /** Shapes learnt so far. */
   get shapes(): number {
@@ -43,9 +44,9 @@ export class PackedJson {
       return out;
     }
     const source = value as Record<string, unknown>;
-    const keys = Object.keys(source);
-    const shape = this.shapeOf(keys);
+    const shape = this.shapeOf(source);
     if (shape === 0) return source;
+    const keys = this.keysOf[shape] as string[];
     const out: unknown[] = new Array(keys.length + 1);
     out[0] = shape;
     for (let i = 0; i < keys.length; i++) out[i + 1] = this.encode(source[keys[i] as string]);
@@ -67,16 +68,41 @@ export class PackedJson {
     return out;
   }
 
-  // The shape number of an object with these keys; 0 when it is kept verbatim.
-  private shapeOf(keys: string[]): number {
-    const signature = keys.join('\u0000');
-    const known = this.shapeIds.get(signature);
-    if (known !== undefined) return known;
+  // The shape number of an object (JSON data: own keys only); 0 when it is kept verbatim.
+  private shapeOf(source: Record<string, unknown>): number {
+    let node = this.root;
+    for (const key in source) {
+      const next = node.next?.get(key);
+      if (next === undefined) return this.learn(source);
+      node = next;
+    }
+    return node.shape !== 0 ? node.shape : this.learn(source);
+  }
+
+  private learn(source: Record<string, unknown>): number {
+    const keys = Object.keys(source);
     // "__proto__" must stay an own property, which only JSON.parse makes.
     if (this.keysOf.length > MAX_SHAPES || keys.includes('__proto__')) return 0;
-    const shape = this.keysOf.length;
-    this.keysOf.push(keys);
-    this.shapeIds.set(signature, shape);
-    return shape;
+    let node = this.root;
+    for (const key of keys) {
+      node.next ??= new Map();
+      let next = node.next.get(key);
+      if (next === undefined) {
+        next = { shape: 0, next: null };
+        node.next.set(key, next);
+      }
+      node = next;
+    }
+    if (node.shape === 0) {
+      node.shape = this.keysOf.length;
+      this.keysOf.push(keys);
+    }
+    return node.shape;
   }
+}
+
+interface ShapeNode {
+  /** Shape of the objects whose keys end here; 0 when none does yet. */
+  shape: number;
+  next: Map<string, ShapeNode> | null;
 }
