@@ -6,31 +6,39 @@ export const findings: Record<string, string> = {
   lifecycle: `
 Why: the baseline steps two live actors and serializes two small snapshots (about 0.15 ms an order).
 The engine runs nine commands per order, and each one validates its input with zod, finds the order
-through a lookup key, reads it (\`JSON.parse\` of a 2–3 KB document: the memory adapter hands out
-copies so callers never share state with the store), applies the machine events, and writes it back
-(\`JSON.stringify\` with its events and outbox messages) — and it does the work the baseline does not:
-allocation and an atomic reservation with ledger rows, payment authorization and capture,
-cartonization, rate shopping and label purchase, stock commit, notifications. A CPU profile puts about
-a fifth of the time in the parse/stringify pair and a tenth in garbage collection; no single function
-dominates the rest.
+through a lookup key, reads it (a private copy: the memory adapter never shares an object with its
+callers), applies the machine events, and writes it back (another copy, with its events and outbox
+messages) — and it does the work the baseline does not: allocation and an atomic reservation with
+ledger rows, payment authorization and capture, cartonization, rate shopping and label purchase,
+stock commit, notifications. Against the target the figure is short about 4–5× (see the table for
+this run's value and spread); on this loaded machine single runs ranged from 0.05× to 0.16×.
 
 Already done: mutators edit the private copy storage returns instead of deep-cloning it again (about
 11 % of the time), placement authorizes before its first write so a new order is written once, and
-cartonization validates a box catalog once instead of per call. Together these took the lifecycle from
-0.14× to the figure above.
+cartonization validates a box catalog once instead of per call (together 0.11× → 0.14× on a quiet
+machine). In this round: the memory store keeps the 64 most recently written orders as objects and
+copies them directly instead of stringifying on every write and parsing on every read, packs the
+rest (decision 73), and an adapter attempt creates its \`AbortSignal\` only when the adapter reads it
+(about 3 % of the time, as the sandboxes never do). Measured in one process, the same lifecycle
+through the previous and the new source interleaved (200 orders a run, 15 pairs): 1.08× the
+previous throughput (pairs from 0.91× to 1.41×).
 
-Profiled again after the intent model merged (1,500 orders, \`--cpu-prof\`): the JSON copy of the order
-in the memory store is about 17 % of the time (\`JSON.stringify\` on write 9 %, \`JSON.parse\` on read
-8 %), zod checks of command input about 10 %, garbage collection about 4 %; the rest is spread over
-placement, cartonization, the intent machinery and the adapters. Handing out frozen records would take
-most of the first 17 % but not more, and an object graph per order is likely to hold more heap than
-the same order as one JSON string (not measured), which works against the heap-per-order target; it
-was not done in this round.
+What the profile shows now (1,500 orders, \`--cpu-prof\`): copying the order into and out of the
+store about 13 %, garbage collection about 8 %, zod checks of command input about 8 % (user input,
+which stays checked), the port-boundary checks of adapter answers about 4 %, cartonization about 5 %,
+packing orders and histories about 5 %; the rest is spread thinly over the commands, the intent
+machinery and the adapters, no function above 2 %. The direct copy turned out to cost about what
+\`JSON.stringify\` does (allocating a few hundred objects is the price, not parsing text), so a
+cheaper copy cannot close much more.
 
-What would close the gap: a storage representation that avoids re-serializing the whole order on every
-command (for example per-shipment records, or storing frozen objects and copying only what a command
-edits), and letting a picker's pick → pack → ship sequence reuse the order each step just wrote. Half
-the speed of bare XState is not reachable while every command persists a full, isolated order.`,
+What would close the gap: not copying at all. Frozen records with structural sharing would make an
+engine read free and a write copy only what changed; that needs every mutator to copy what it edits
+(about 50 sites edit orders in place today) and, because callers own what the public API returns, a
+copy at that boundary — one copy per command instead of two, worth perhaps a tenth. Beyond that the
+engine's own work per command (validation, reservation, cartonization, rate shopping, the intent
+record and its events) is several times what the baseline does per transition; half of bare XState's
+speed is not reachable while every command persists a full, isolated order and checks its input and
+every adapter answer.`,
 
   'tracking-pg': `
 Why: each delivery is three round trips, all of them short, against the baseline's four (BEGIN, an
@@ -117,26 +125,32 @@ What would close it (not done in this round): the same coalescing of concurrent 
 (src/storage/postgres/postgres-reserve-queue.ts), so 16 callers share a commit.`,
 
   'scaling-mem': `
-Why: \`get\` is a \`Map\` lookup and a \`JSON.parse\` of one document, and listing walks an index from a
-cursor, so neither grows with the store; but at 1,000,000 orders the heap is several gigabytes and each
-lookup touches memory no CPU cache holds (hash bucket, document string, TLB entries), and the garbage
-collector works over a much larger old generation. The spread column shows how much of a single figure
-is noise on a shared two-core machine.
+Why: \`get\` is a \`Map\` lookup and the unpacking of one document (or a direct copy, for the 64 orders
+written last), and listing walks an index from a cursor, so neither grows with the store; but at
+1,000,000 orders the heap is a few gigabytes and each lookup touches memory no CPU cache holds (hash
+bucket, document string, TLB entries), and the garbage collector works over a much larger old
+generation. The spread column shows how much of a single figure is noise on a shared two-core
+machine: in the runs of this round every operation was inside the target in some runs and outside it
+in others (\`get\` 1.78× before the packing and 1.24× after it, \`list\` 1.04× and 1.55×, with single
+pairs from 0.3× to 8.8×), while the work per call is the same at both sizes.
 
-What would close the gap: less memory per order keeps more of the store in cache.`,
+Already done: packed orders (decision 73) take the store at 1,000,000 orders from about 4 GB of heap to
+about 2.4 GB, so more of it stays in cache.
+
+What would close the gap for good: a quieter machine to measure on, or more runs per figure; beyond
+that, less memory per order still.`,
 
   'scaling-pg': `
 Why: PostgreSQL index lookups grow with the B-tree depth and with the share of the table that fits in
 shared buffers.`,
 
   'heap-per-order': `
-Why: the order document is about 2.2 KB of JSON text (one byte a character) and its history about
-0.8 KB; keys, tags and index entries add the rest.
-
-What would close it (not done in this round): the history is most of the margin: its events repeat
-the order id, type names and timestamps in full. Keeping them compressed or as a compact tuple text
-per event, and sharing the lookup-key strings with the order's own ids, are the levers (not measured);
-a store of frozen objects would probably go the other way.`,
+Met. What did it: the memory store packs orders and their histories (decision 73): an object is
+written as its shape number and its values, and each store keeps one table of shapes, so the keys
+that were most of an order's JSON text (\`"amount"\`, \`"currency"\` in every money object) are
+written once per store. A placed order's text falls from about 2.2 KB to about 0.9 KB and its history
+from about 0.8 KB to about 0.5 KB; the heap per stored order went from about 4.0 KB to about 2.4 KB.
+The few orders kept as objects after a write (64 at most) do not show per order.`,
 
   'outbox-workers': `
 Why: the workers share one PostgreSQL, and on this machine they also share its two cores with it (and
