@@ -1,6 +1,7 @@
 // The memory adapter's copy of JSON data must mean exactly a JSON round trip,
 // and hot orders (kept as objects) must read like cold ones (kept as text).
 import { describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../src/domain/events.js';
 import type { Order } from '../../src/domain/order.js';
 import { jsonCopy } from '../../src/storage/memory/json-copy.js';
 import { HOT_ORDERS } from '../../src/storage/memory/memory-order-book.js';
@@ -65,6 +66,22 @@ describe('memoryStorage hot orders', () => {
     await storage.updateOrder({ order: { ...(cold as Order), version: 2, notes: 'again' } }, 1);
     expect(await storage.getOrder(first.id)).toEqual({ ...(hot as Order), version: 2, notes: 'again' });
     expect(inspectMemoryStorage(storage)?.orders.size).toBe(HOT_ORDERS + 6);
+  });
+
+  it('keeps a history in order across hot writes, leaving the hot set, and coming back to it', async () => {
+    const storage = memoryStorage();
+    const order = makeTestOrder({ id: 'ord_hist' });
+    const event = (n: number): DomainEvent => ({ id: `evt_${n}`, type: 'order.confirmed', orderId: order.id, at: order.createdAt, data: {} });
+    await storage.createOrder({ order, events: [event(1), event(2)] });
+    await storage.updateOrder({ order: { ...order, version: 2 }, events: [event(3)] }, 1);
+    expect((await storage.orderEvents(order.id)).map((e) => e.id)).toEqual(['evt_1', 'evt_2', 'evt_3']);
+    for (let i = 0; i < HOT_ORDERS; i++) await storage.createOrder({ order: makeTestOrder({ id: `ord_${i}` }) });
+    expect((await storage.orderEvents(order.id)).map((e) => e.id)).toEqual(['evt_1', 'evt_2', 'evt_3']);
+    await storage.updateOrder({ order: { ...order, version: 3 }, events: [event(4), event(5)] }, 2);
+    const history = await storage.orderEvents(order.id);
+    expect(history).toEqual([1, 2, 3, 4, 5].map(event));
+    (history[4] as DomainEvent).id = 'changed';
+    expect((await storage.orderEvents(order.id))[4]?.id).toBe('evt_5');
   });
 
   it('hands out copies of a hot order that the caller cannot reach the store through', async () => {

@@ -27,6 +27,8 @@ interface StoredOrder {
   tagSeqs: readonly number[];
   /** Domain events, oldest first, as comma-separated packed JSON texts (one string costs less than an array of them). */
   events: string;
+  /** Events written while the order is hot, after those in `events`: packed when it leaves the hot set. */
+  recent: unknown[] | null;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -82,7 +84,7 @@ export class MemoryOrderBook {
     }
     const staged = this.stage(write, undefined);
     // Everything is validated; from here on nothing throws.
-    const stored: StoredOrder = { json: null, live: staged.live, version: 1, status: order.status, statusSeq: 0, keys: NONE, tags: NONE, tagSeqs: NO_SEQS, events: '' };
+    const stored: StoredOrder = { json: null, live: staged.live, version: 1, status: order.status, statusSeq: 0, keys: NONE, tags: NONE, tagSeqs: NO_SEQS, events: '', recent: null };
     this.orders.set(order.id, stored);
     this.warm(order.id, stored);
     this.all.add(order.id, ++this.seq);
@@ -154,7 +156,11 @@ export class MemoryOrderBook {
 
   events(orderId: string): DomainEvent[] {
     const stored = this.orders.get(orderId);
-    return stored === undefined || stored.events === '' ? [] : (this.packed.unpack(`[0,${stored.events}]`) as DomainEvent[]);
+    if (stored === undefined) return [];
+    const packed = stored.events === '' ? [] : (this.packed.unpack(`[0,${stored.events}]`) as DomainEvent[]);
+    if (stored.recent === null) return packed;
+    for (const event of stored.recent) packed.push(jsonCopy(event as DomainEvent, 'stored event'));
+    return packed;
   }
 
   getIdempotency(scope: string, key: string): IdempotencyRecord | null {
@@ -177,6 +183,11 @@ export class MemoryOrderBook {
     // The live copy is JSON data already (jsonCopy made it): this cannot throw.
     oldest.json = this.packed.pack(oldest.live);
     oldest.live = null;
+    if (oldest.recent !== null) {
+      const packed = oldest.recent.map((e) => this.packed.pack(e)).join(',');
+      oldest.events = oldest.events === '' ? packed : `${oldest.events},${packed}`;
+      oldest.recent = null;
+    }
   }
 
   // Copy and check everything a write carries; throws before any state changes.
@@ -192,7 +203,7 @@ export class MemoryOrderBook {
         });
       }
     }
-    // Packed when the write lands (packing learns shapes: state), checked and copied now.
+    // Checked and copied now; packed when the order leaves the hot set.
     const events = (write.events ?? []).map((e) => jsonCopy(e, `event of order ${write.order.id}`));
     const outbox = write.outbox?.length ? this.outbox.prepare(write.outbox, write.order.updatedAt) : [];
     return { live, keys: keys ?? current?.keys ?? NONE, tags: tags ?? current?.tags ?? NONE, events, outbox };
@@ -225,10 +236,8 @@ export class MemoryOrderBook {
         if (index?.size === 0) this.byTag.delete(tag);
       }
     }
-    if (staged.events.length > 0) {
-      const packed = staged.events.map((e) => this.packed.pack(e)).join(',');
-      stored.events = stored.events === '' ? packed : `${stored.events},${packed}`;
-    }
+    // The order was just made hot (warm), so its new events wait beside it unpacked.
+    if (staged.events.length > 0) stored.recent = stored.recent === null ? staged.events : stored.recent.concat(staged.events);
     this.outbox.commit(staged.outbox);
   }
 
