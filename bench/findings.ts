@@ -10,26 +10,32 @@ through a lookup key, reads it (a private copy: the memory adapter never shares 
 callers), applies the machine events, and writes it back (another copy, with its events and outbox
 messages) — and it does the work the baseline does not: allocation and an atomic reservation with
 ledger rows, payment authorization and capture, cartonization, rate shopping and label purchase,
-stock commit, notifications. Against the target the figure is short about 4–5× (see the table for
-this run's value and spread); on this loaded machine single runs ranged from 0.05× to 0.16×.
+stock commit, notifications. The figure misses the target by about 4.5–6× (see the table for this
+run's value and spread): in this round's runs the medians were 0.08×–0.11× and single pairs ranged
+from 0.03× to 0.16× on a machine whose load average stayed between 5 and 18.
 
-Already done: mutators edit the private copy storage returns instead of deep-cloning it again (about
-11 % of the time), placement authorizes before its first write so a new order is written once, and
-cartonization validates a box catalog once instead of per call (together 0.11× → 0.14× on a quiet
-machine). In this round: the memory store keeps the 64 most recently written orders as objects and
-copies them directly instead of stringifying on every write and parsing on every read, packs the
-rest (decision 73), and an adapter attempt creates its \`AbortSignal\` only when the adapter reads it
-(about 3 % of the time, as the sandboxes never do). Measured in one process, the same lifecycle
-through the previous and the new source interleaved (200 orders a run, 15 pairs): 1.08× the
-previous throughput (pairs from 0.91× to 1.41×).
+Already done in earlier rounds: mutators edit the private copy storage returns instead of
+deep-cloning it again (about 11 % of the time), placement authorizes before its first write so a new
+order is written once, and cartonization validates a box catalog once instead of per call.
+
+In this round: the memory store keeps the 64 most recently written orders as objects and copies them
+directly instead of stringifying on every write and parsing on every read, packs the rest and the
+histories (decision 73, which met the heap target), defers packing an order's new events until it
+leaves the hot set, an intent's runner finishes from the order it wrote instead of reading it again,
+and an adapter attempt creates its \`AbortSignal\` only when the adapter reads it (the sandboxes never
+do). None of it moved this figure measurably: the same lifecycle through the previous and the new
+source in one process, interleaved and timed in CPU time (the machine's load average was above 10),
+100 orders a run and 31 pairs, gave 0.97× the previous throughput (pairs from 0.77× to 1.31×); the
+memory store's part alone 0.98×. The hot set pays for the packing, no more.
 
 What the profile shows now (1,500 orders, \`--cpu-prof\`): copying the order into and out of the
 store about 13 %, garbage collection about 8 %, zod checks of command input about 8 % (user input,
 which stays checked), the port-boundary checks of adapter answers about 4 %, cartonization about 5 %,
 packing orders and histories about 5 %; the rest is spread thinly over the commands, the intent
-machinery and the adapters, no function above 2 %. The direct copy turned out to cost about what
-\`JSON.stringify\` does (allocating a few hundred objects is the price, not parsing text), so a
-cheaper copy cannot close much more.
+machinery and the adapters, no function above 2 %. Timed side by side, the direct copy costs 0.94× a
+\`JSON.stringify\` of the same order and \`JSON.parse\` 1.09× (allocating a few hundred objects is the
+price, not the text), and objects kept alive across writes give the garbage collector more to do than
+one string each: a cheaper copy cannot close much.
 
 What would close the gap: not copying at all. Frozen records with structural sharing would make an
 engine read free and a write copy only what changed; that needs every mutator to copy what it edits
