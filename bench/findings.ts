@@ -137,8 +137,9 @@ written last), and listing walks an index from a cursor, so neither grows with t
 bucket, document string, TLB entries), and the garbage collector works over a much larger old
 generation. The spread column shows how much of a single figure is noise on a shared two-core
 machine: in the runs of this round every operation was inside the target in some runs and outside it
-in others (\`get\` 1.78× before the packing and 1.24× after it, \`list\` 1.04× and 1.55×, with single
-pairs from 0.3× to 8.8×), while the work per call is the same at both sizes.
+in others (\`get\` 1.78× before the packing, then 1.24× and 1.59× in two runs after it; \`list\` 1.04×,
+then 1.55× and 1.01×; single pairs from 0.3× to 8.8×), while the work per call is the same at both
+sizes.
 
 Already done: packed orders (decision 73) take the store at 1,000,000 orders from about 4 GB of heap to
 about 2.4 GB, so more of it stays in cache.
