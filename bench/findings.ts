@@ -6,31 +6,45 @@ export const findings: Record<string, string> = {
   lifecycle: `
 Why: the baseline steps two live actors and serializes two small snapshots (about 0.15 ms an order).
 The engine runs nine commands per order, and each one validates its input with zod, finds the order
-through a lookup key, reads it (\`JSON.parse\` of a 2–3 KB document: the memory adapter hands out
-copies so callers never share state with the store), applies the machine events, and writes it back
-(\`JSON.stringify\` with its events and outbox messages) — and it does the work the baseline does not:
-allocation and an atomic reservation with ledger rows, payment authorization and capture,
-cartonization, rate shopping and label purchase, stock commit, notifications. A CPU profile puts about
-a fifth of the time in the parse/stringify pair and a tenth in garbage collection; no single function
-dominates the rest.
+through a lookup key, reads it (a private copy: the memory adapter never shares an object with its
+callers), applies the machine events, and writes it back (another copy, with its events and outbox
+messages) — and it does the work the baseline does not: allocation and an atomic reservation with
+ledger rows, payment authorization and capture, cartonization, rate shopping and label purchase,
+stock commit, notifications. The figure misses the target by about 4.5–6× (see the table for this
+run's value and spread): in this round's runs the medians were 0.08×–0.11× and single pairs ranged
+from 0.03× to 0.16× on a machine whose load average stayed between 5 and 18.
 
-Already done: mutators edit the private copy storage returns instead of deep-cloning it again (about
-11 % of the time), placement authorizes before its first write so a new order is written once, and
-cartonization validates a box catalog once instead of per call. Together these took the lifecycle from
-0.14× to the figure above.
+Already done in earlier rounds: mutators edit the private copy storage returns instead of
+deep-cloning it again (about 11 % of the time), placement authorizes before its first write so a new
+order is written once, and cartonization validates a box catalog once instead of per call.
 
-Profiled again after the intent model merged (1,500 orders, \`--cpu-prof\`): the JSON copy of the order
-in the memory store is about 17 % of the time (\`JSON.stringify\` on write 9 %, \`JSON.parse\` on read
-8 %), zod checks of command input about 10 %, garbage collection about 4 %; the rest is spread over
-placement, cartonization, the intent machinery and the adapters. Handing out frozen records would take
-most of the first 17 % but not more, and an object graph per order is likely to hold more heap than
-the same order as one JSON string (not measured), which works against the heap-per-order target; it
-was not done in this round.
+In this round: the memory store keeps the 64 most recently written orders as objects and copies them
+directly instead of stringifying on every write and parsing on every read, packs the rest and the
+histories (decision 76, which met the heap target), defers packing an order's new events until it
+leaves the hot set, an intent's runner finishes from the order it wrote instead of reading it again,
+and an adapter attempt creates its \`AbortSignal\` only when the adapter reads it (the sandboxes never
+do). None of it moved this figure measurably: the same lifecycle through the previous and the new
+source in one process, interleaved and timed in CPU time (the machine's load average was above 10),
+100 orders a run and 31 pairs, gave 0.97× the previous throughput (pairs from 0.77× to 1.31×); the
+memory store's part alone 0.98×. The hot set pays for the packing, no more.
 
-What would close the gap: a storage representation that avoids re-serializing the whole order on every
-command (for example per-shipment records, or storing frozen objects and copying only what a command
-edits), and letting a picker's pick → pack → ship sequence reuse the order each step just wrote. Half
-the speed of bare XState is not reachable while every command persists a full, isolated order.`,
+What the profile shows now (1,500 orders, \`--cpu-prof\`): copying the order into and out of the
+store about 13 %, garbage collection about 8 %, zod checks of command input about 8 % (user input,
+which stays checked), the port-boundary checks of adapter answers about 4 %, cartonization about 5 %,
+packing orders and histories about 5 %; the rest is spread thinly over the commands, the intent
+machinery and the adapters, no function above 2 %. Timed side by side, the direct copy costs 0.94× a
+\`JSON.stringify\` of the same order and \`JSON.parse\` 1.09× (allocating a few hundred objects is the
+price, not the text), and objects kept alive across writes give the garbage collector more to do than
+one string each: a cheaper copy cannot close much.
+
+What would close the gap: not copying at all. Frozen records with structural sharing would make an
+engine read free and a write copy only what changed; that needs every mutator to copy what it edits
+(about 50 sites edit orders in place today) and, because callers own what the public API returns, a
+copy at that boundary — one copy per command instead of two, worth perhaps a tenth. Beyond that the
+engine's own work per command (validation, reservation, cartonization, rate shopping, the intent
+record and its events) is several times what the baseline does per transition; half of bare XState's
+speed is not reachable while every command persists a full, isolated order and checks its input and
+every adapter answer.`,
 
   'tracking-pg': `
 Done in this round: concurrent order writes of one process go out as one \`write_orders\` statement
@@ -161,13 +175,21 @@ validations of what the engine built itself, one serialization of the order per 
 run on a machine whose cores are not shared with other work.`,
 
   'scaling-mem': `
-Why: \`get\` is a \`Map\` lookup and a \`JSON.parse\` of one document, and listing walks an index from a
-cursor, so neither grows with the store; but at 1,000,000 orders the heap is several gigabytes and each
-lookup touches memory no CPU cache holds (hash bucket, document string, TLB entries), and the garbage
-collector works over a much larger old generation. The spread column shows how much of a single figure
-is noise on a shared two-core machine.
+Why: \`get\` is a \`Map\` lookup and the unpacking of one document (or a direct copy, for the 64 orders
+written last), and listing walks an index from a cursor, so neither grows with the store; but at
+1,000,000 orders the heap is a few gigabytes and each lookup touches memory no CPU cache holds (hash
+bucket, document string, TLB entries), and the garbage collector works over a much larger old
+generation. The spread column shows how much of a single figure is noise on a shared two-core
+machine: in the runs of this round every operation was inside the target in some runs and outside it
+in others (\`get\` 1.78× before the packing, then 1.24× and 1.59× in two runs after it; \`list\` 1.04×,
+then 1.55× and 1.01×; single pairs from 0.3× to 8.8×), while the work per call is the same at both
+sizes.
 
-What would close the gap: less memory per order keeps more of the store in cache.`,
+Already done: packed orders (decision 76) take the store at 1,000,000 orders from about 4 GB of heap to
+about 2.4 GB, so more of it stays in cache.
+
+What would close the gap for good: a quieter machine to measure on, or more runs per figure; beyond
+that, less memory per order still.`,
 
   'scaling-pg': `
 What the figure measures: the large store holds 1,000,000 orders copied in bulk SQL from four
@@ -195,13 +217,12 @@ the PostgreSQL adapter to weigh) removes the TOAST reads for large orders; in a 
 it moved the ratio by less than this machine's noise, so it is a suggestion, not done.`,
 
   'heap-per-order': `
-Why: the order document is about 2.2 KB of JSON text (one byte a character) and its history about
-0.8 KB; keys, tags and index entries add the rest.
-
-What would close it (not done in this round): the history is most of the margin: its events repeat
-the order id, type names and timestamps in full. Keeping them compressed or as a compact tuple text
-per event, and sharing the lookup-key strings with the order's own ids, are the levers (not measured);
-a store of frozen objects would probably go the other way.`,
+Met. What did it: the memory store packs orders and their histories (decision 76): an object is
+written as its shape number and its values, and each store keeps one table of shapes, so the keys
+that were most of an order's JSON text (\`"amount"\`, \`"currency"\` in every money object) are
+written once per store. A placed order's text falls from about 2.2 KB to about 0.9 KB and its history
+from about 0.8 KB to about 0.5 KB; the heap per stored order went from about 4.0 KB to about 2.4 KB.
+The few orders kept as objects after a write (64 at most) do not show per order.`,
 
   'outbox-workers': `
 Why: the workers share one PostgreSQL, and on this machine they also share its two cores with it (and

@@ -53,20 +53,32 @@ function asFulfillmentError(label: string, err: unknown): FulfillmentError {
 
 async function withTimeout<T>(label: string, timeoutMs: number, operation: (options: AttemptOptions) => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const controller = new AbortController();
+  // Made when the adapter first reads `signal`: most calls (sandboxes, caches) never do, and a signal costs.
+  let controller: AbortController | null = null;
+  let timedOut: FulfillmentError | null = null;
+  const options: AttemptOptions = {
+    get signal() {
+      if (controller === null) {
+        controller = new AbortController();
+        if (timedOut !== null) controller.abort(timedOut);
+      }
+      return controller.signal;
+    },
+  };
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new FulfillmentError('ADAPTER_ERROR', `${label} timed out after ${timeoutMs} ms`, {
         retryable: true,
         details: { timeoutMs, operation: label },
       });
+      timedOut = error;
       reject(error);
       // The engine has stopped waiting: the adapter's own request stops too.
-      controller.abort(error);
+      controller?.abort(error);
     }, timeoutMs);
   });
   try {
-    return await Promise.race([operation({ signal: controller.signal }), timeout]);
+    return await Promise.race([operation(options), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -164,14 +164,21 @@ export async function runIntent(ctx: EngineContext, order: Order, intent: OrderI
     }
   }
   let next: OrderIntent | null = null;
-  const finished = await mutateOrder(ctx, order.id, (current) => {
-    next = null;
-    if (current.intent?.id !== intent.id) return null; // finished by a joined call or the sweep
-    const { next: continuation, ...write } = handler.finish(ctx, current, intent, outcomes);
-    next = continuation ?? null;
-    current.intent = next;
-    return { order: current, ...write };
-  });
+  // Start from the order as this runner wrote it, not a fresh read: it is current unless another
+  // command wrote meanwhile, and then the version check refuses the write and mutateOrder rereads.
+  const finished = await mutateOrder(
+    ctx,
+    order.id,
+    (current) => {
+      next = null;
+      if (current.intent?.id !== intent.id) return null; // finished by a joined call or the sweep
+      const { next: continuation, ...write } = handler.finish(ctx, current, intent, outcomes);
+      next = continuation ?? null;
+      current.intent = next;
+      return { order: current, ...write };
+    },
+    order,
+  );
   // The continuation was recorded by this runner's write: this runner runs it.
   const continuation = next as OrderIntent | null;
   return continuation ? runIntent(ctx, finished, continuation, intentHandler(continuation.command)) : finished;

@@ -41,6 +41,20 @@ describe('adapter deadlines', () => {
     expect(signal?.aborted).toBe(false);
   });
 
+  it('an adapter that first reads the signal after its attempt timed out gets one already aborted', async () => {
+    let late: AbortSignal | undefined;
+    const error = await callAdapter('carrier.track', { ...policy, retries: 0 }, (options) => {
+      setTimeout(() => {
+        late = options.signal;
+      }, 60);
+      return new Promise<never>(() => undefined);
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ADAPTER_ERROR', retryable: true });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(late?.aborted).toBe(true);
+    expect(late?.reason).toBe(error);
+  });
+
   it('a retry after an aborted attempt can still succeed', async () => {
     const seen: AbortSignal[] = [];
     let calls = 0;
