@@ -151,6 +151,21 @@ export class FulfillmentError<C extends FulfillmentErrorCode = FulfillmentErrorC
 }
 
 /**
+ * Build errors without capturing a stack: for expected refusals (stock sold
+ * out) made by the thousand in a storm, where the trace would cost more than
+ * the refusal and say nothing a caller needs. Internal.
+ */
+export function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * An error raised by a carrier adapter. `retryable` tells the engine whether
  * to back off and try again or move to the next rate.
  *

@@ -2,7 +2,7 @@
 // concurrent order took the units first. The hold itself is one atomic
 // storage operation, so a race can only fail a reserve, never oversell.
 import type { Address, Coordinates } from '../domain/address.js';
-import { FulfillmentError, type StockShortage, isFulfillmentError } from '../domain/errors.js';
+import { FulfillmentError, type StockShortage, isFulfillmentError, withoutStack } from '../domain/errors.js';
 import type { Reservation } from '../domain/inventory.js';
 import { type Allocation, type AllocationLine, allocate, validateAllocation } from '../inventory/allocate.js';
 import type { EngineContext } from './context.js';
@@ -77,9 +77,9 @@ export async function allocateAndReserve(
       reservation: null,
     };
   }
-  throw new FulfillmentError('INSUFFICIENT_STOCK', 'Stock was taken by concurrent orders', {
-    details: { shortages: lastShortages },
-  });
+  throw withoutStack(
+    () => new FulfillmentError('INSUFFICIENT_STOCK', 'Stock was taken by concurrent orders', { details: { shortages: lastShortages } }),
+  );
 }
 
 async function readLevels(ctx: EngineContext, skus: string[]) {
@@ -96,5 +96,6 @@ function insufficient(allocation: Allocation, levels: { sku: string; available: 
     return { sku, requested: short + available, available, short };
   });
   const summary = shortages.map((s) => `${s.sku} (short ${s.short})`).join(', ');
-  return new FulfillmentError('INSUFFICIENT_STOCK', `Not enough stock for ${summary}`, { details: { shortages } });
+  // A refusal is an expected answer, made by the thousand when a SKU sells out: no stack.
+  return withoutStack(() => new FulfillmentError('INSUFFICIENT_STOCK', `Not enough stock for ${summary}`, { details: { shortages } }));
 }

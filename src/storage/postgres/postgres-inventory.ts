@@ -1,7 +1,7 @@
 // Transactions of the PostgreSQL adapter that move stock: each locks the rows
 // it reads (reservations first, then stock in (sku, location) order), decides
 // with a StockStep, and writes the whole change set in one statement.
-import { FulfillmentError, isFulfillmentError } from '../../domain/errors.js';
+import { FulfillmentError, isFulfillmentError, withoutStack } from '../../domain/errors.js';
 import type { LocationLevel, Reservation } from '../../domain/inventory.js';
 import type { ReservationChange, ReserveRequest, StockLine, StockResult } from '../../ports/storage.js';
 import { invalidCall } from '../call-guards.js';
@@ -123,20 +123,16 @@ async function _readForReserve(
 function _decide(step: StockStep, batch: readonly PreparedReserve[]): ReserveOutcome[] {
   // A refusal's stack would show this batch, not the caller, and capturing
   // thousands of them dominated a sold-out storm; so none is captured here.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return batch.map((p): ReserveOutcome => {
+  return withoutStack(() =>
+    batch.map((p): ReserveOutcome => {
       try {
         return { ok: true, reservation: step.reserve(p.request, p.wanted) };
       } catch (error) {
         if (!isFulfillmentError(error)) throw error;
         return { ok: false, error };
       }
-    });
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+    }),
+  );
 }
 
 /** Commit or release units of one reservation. */
