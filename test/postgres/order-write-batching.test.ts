@@ -84,6 +84,49 @@ describe.skipIf(db === null)('order write batches on PostgreSQL', () => {
     await Promise.all([a.close(), b.close()]);
   }, 60_000);
 
+  it('a batch whose answer is lost after it committed is not sent again: each write gets the error, none is applied twice', async () => {
+    if (db === null) return;
+    const schema = db.schema();
+    const real = pool(4);
+    // The statement reaches the server and commits; the client then loses the answer.
+    let loseNext = false;
+    const lossy = {
+      connect: () => real.connect(),
+      get totalCount() {
+        return real.totalCount;
+      },
+      query: async (...args: Parameters<pg.Pool['query']>) => {
+        const result = await (real.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+        if (loseNext && text.includes('write_orders(')) {
+          loseNext = false;
+          throw new Error('Connection terminated unexpectedly');
+        }
+        return result;
+      },
+    } as unknown as pg.Pool;
+    const storage = postgresStorage({ client: lossy, schema });
+    await storage.migrate();
+    const a = makeTestOrder({ id: 'ord-la' });
+    const b = makeTestOrder({ id: 'ord-lb' });
+    await Promise.all([storage.createOrder({ order: a }), storage.createOrder({ order: b })]);
+    loseNext = true;
+    const results = await Promise.allSettled([
+      storage.updateOrder({ order: { ...a, version: 2 }, events: [evt('u-la', a.id)] }, 1),
+      storage.updateOrder({ order: { ...b, version: 2 }, events: [evt('u-lb', b.id)] }, 1),
+    ]);
+    // Not a version conflict: the caller cannot tell whether its write landed, and must not re-apply it as if it lost a race.
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ADAPTER_ERROR' });
+    }
+    const [rows] = await db.query<{ versions: number[]; events: number }>(
+      `SELECT (SELECT array_agg(version ORDER BY id) FROM "${schema}".orders) AS versions, (SELECT count(*) FROM "${schema}".order_events)::int AS events`,
+    );
+    expect(rows).toEqual({ versions: [2, 2], events: 2 });
+    await storage.close();
+  }, 60_000);
+
   it('a batch whose connection is killed mid-statement is sent again one write at a time: nothing lost, nothing twice', async () => {
     if (db === null) return;
     const schema = db.schema();

@@ -34,9 +34,14 @@ interface Waiting<W> {
 
 /**
  * A queue of order writes drained in batches, at most `maxInFlight` at a time.
- * When a batch fails as a whole (a lost connection, a deadlock with another
- * process), nothing of it was committed, and each of its writes is sent again
- * alone, so a failure reaches only the writes it belongs to.
+ * When the server refuses a batch as a whole (a deadlock with another process,
+ * a value it cannot store, its backend terminated mid-statement), the statement
+ * was rolled back, and each of its writes is sent again alone, so a failure
+ * reaches only the writes it belongs to. When the answer is lost instead (the
+ * socket closed, a client-side timeout), the batch may have committed: every
+ * write of it gets the error, as a lone write would, and none is sent again —
+ * a write applied twice, or reported as a conflict after it landed, would make
+ * its caller apply a change twice.
  */
 export class OrderWriteQueue<W> {
   private waiting: Waiting<W>[] = [];
@@ -50,6 +55,8 @@ export class OrderWriteQueue<W> {
     private readonly run: (batch: readonly W[]) => Promise<WriteOutcome[]>,
     options: OrderWriteBatchingOptions,
     private readonly maxInFlight: number,
+    /** Whether a batch's failure proves that nothing of it was committed. */
+    private readonly rolledBack: (error: unknown) => boolean,
   ) {
     this.maxBatch = Math.min(MAX_SUBTRANSACTIONS, Math.max(1, Math.floor(options.maxBatch ?? 32)));
     this.maxWaitMs = Math.max(0, options.maxWaitMs ?? 0);
@@ -98,8 +105,8 @@ export class OrderWriteQueue<W> {
     try {
       outcomes = await this.run(batch.map((w) => w.write));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      if (batch.length === 1 || !this.rolledBack(error)) {
+        for (const w of batch) w.reject(error);
         return;
       }
       // Alone, one after another: the failure belongs to whichever writes still fail.
@@ -112,4 +119,16 @@ export class OrderWriteQueue<W> {
       else w.reject(outcome === undefined ? new Error('order write batch lost a write') : outcome.error);
     });
   }
+}
+
+/**
+ * Whether a driver error is the server's answer to the statement (an
+ * ErrorResponse with a SQLSTATE): a single statement outside a transaction
+ * block that the server answered with an error committed nothing. Errors
+ * without one (a closed socket, a client-side timeout) prove nothing.
+ */
+export function isServerRefusal(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string';
 }
