@@ -84,6 +84,26 @@ describe('memoryStorage hot orders', () => {
     expect((await storage.orderEvents(order.id))[4]?.id).toBe('evt_5');
   });
 
+  it('packs a deeply nested order when it leaves the hot set without failing the write that pushed it out', async () => {
+    const storage = memoryStorage();
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 3_000; i++) deep = { d: deep };
+    const deepOrder = { ...makeTestOrder({ id: 'ord_deep' }), metadata: { nested: deep } } as unknown as Order;
+    await storage.createOrder({ order: deepOrder });
+    // Enough later writes to push the deep order out of the hot set and pack it.
+    for (let i = 0; i < 80; i++) {
+      const order = makeTestOrder({ id: `ord_n${i}` });
+      await storage.createOrder({
+        order,
+        events: [{ id: `ev_${i}`, type: 'order.confirmed', orderId: order.id, at: order.createdAt, data: {} } as unknown as DomainEvent],
+        idempotency: { scope: 'orders.place', key: `k${i}`, fingerprint: 'f' },
+      });
+      expect(await storage.orderEvents(order.id)).toHaveLength(1);
+    }
+    expect(JSON.stringify(await storage.getOrder('ord_deep'))).toBe(JSON.stringify(deepOrder));
+    expect((await storage.listOrders({ limit: 200 })).items).toHaveLength(81);
+  });
+
   it('hands out copies of a hot order that the caller cannot reach the store through', async () => {
     const storage = memoryStorage();
     const order = makeTestOrder({ id: 'ord_iso' });

@@ -21,6 +21,19 @@ describe('PackedJson', () => {
     expect(({} as { x?: unknown }).x).toBeUndefined();
   });
 
+  it('round-trips values nested far deeper than a recursive walk could descend', () => {
+    const packed = new PackedJson();
+    let objects: unknown = { leaf: [1, { x: 2 }] };
+    let arrays: unknown = [0, 'bottom'];
+    for (let i = 0; i < 2_500; i++) {
+      objects = { d: objects };
+      arrays = [arrays];
+    }
+    const value = { objects, arrays, mixed: [{ a: [[{ b: [[[0]]] }]] }] };
+    const back = packed.unpack(packed.pack(value));
+    expect(JSON.stringify(back)).toBe(JSON.stringify(value));
+  });
+
   it('writes each shape of keys once: an order packs to well under half its JSON text', () => {
     const packed = new PackedJson();
     const order = makeTestOrder({ id: 'ord_1' });

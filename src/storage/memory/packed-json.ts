@@ -4,12 +4,20 @@
 
 // Enough for every shape the engine's documents take; rarer shapes (free-form metadata) stay objects.
 const MAX_SHAPES = 2_048;
+// Below this depth values are kept verbatim: packing recurses, and JSON text nested deeper
+// than the stack allows must still pack (JSON.stringify takes far deeper input than a
+// recursive walk). Orders nest about ten levels.
+const MAX_DEPTH = 64;
+// Head of a packed array that holds one array kept verbatim.
+const VERBATIM = -1;
 
 /**
  * Packs JSON data into shorter JSON text and back. A packed value is a
  * primitive, an array `[0, ...items]` for an array, an array
- * `[shape, ...values]` for an object of a known shape, or a plain object kept
- * verbatim (with everything under it) when its shape is not in the table.
+ * `[shape, ...values]` for an object of a known shape, a plain object kept
+ * verbatim (with everything under it) when its shape is not in the table or it
+ * lies deeper than the packer descends, or `[-1, array]` for an array kept
+ * verbatim there.
  * Orders are mostly keys: `{"amount":1000,"currency":"USD"}` packs to
  * `[7,1000,"USD"]`, and an order's text shrinks to about two fifths.
  *
@@ -28,28 +36,30 @@ export class PackedJson {
   }
 
   pack(value: unknown): string {
-    return JSON.stringify(this.encode(value));
+    return JSON.stringify(this.encode(value, 0));
   }
 
   unpack(text: string): unknown {
     return this.decode(JSON.parse(text));
   }
 
-  private encode(value: unknown): unknown {
+  private encode(value: unknown, depth: number): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) {
+      if (depth >= MAX_DEPTH) return [VERBATIM, value];
       const out: unknown[] = new Array(value.length + 1);
       out[0] = 0;
-      for (let i = 0; i < value.length; i++) out[i + 1] = this.encode(value[i]);
+      for (let i = 0; i < value.length; i++) out[i + 1] = this.encode(value[i], depth + 1);
       return out;
     }
     const source = value as Record<string, unknown>;
+    if (depth >= MAX_DEPTH) return source;
     const shape = this.shapeOf(source);
     if (shape === 0) return source;
     const keys = this.keysOf[shape] as string[];
     const out: unknown[] = new Array(keys.length + 1);
     out[0] = shape;
-    for (let i = 0; i < keys.length; i++) out[i + 1] = this.encode(source[keys[i] as string]);
+    for (let i = 0; i < keys.length; i++) out[i + 1] = this.encode(source[keys[i] as string], depth + 1);
     return out;
   }
 
@@ -57,6 +67,7 @@ export class PackedJson {
     // Primitives, and objects kept verbatim.
     if (!Array.isArray(packed)) return packed;
     const head = packed[0] as number;
+    if (head === VERBATIM) return packed[1];
     if (head === 0) {
       const out: unknown[] = new Array(packed.length - 1);
       for (let i = 1; i < packed.length; i++) out[i - 1] = this.decode(packed[i]);
