@@ -157,7 +157,12 @@ export class FulfillmentError<C extends FulfillmentErrorCode = FulfillmentErrorC
  */
 export function withoutStack<T>(make: () => T): T {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    // Frozen intrinsics (SES, --frozen-intrinsics): build it with its stack.
+    return make();
+  }
   try {
     return make();
   } finally {

@@ -18,6 +18,18 @@ describe('stackless refusals', () => {
     expect(new Error('ordinary').stack).toContain(' at ');
   });
 
+  it('still builds the error where the stack limit cannot be changed (frozen intrinsics)', () => {
+    const original = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+    Object.defineProperty(Error, 'stackTraceLimit', { value: 10, writable: false, configurable: true });
+    try {
+      const error = withoutStack(() => new FulfillmentError('INSUFFICIENT_STOCK', 'sold out', { details: { shortages: [] } }));
+      expect(error.code).toBe('INSUFFICIENT_STOCK');
+      expect(Error.stackTraceLimit).toBe(10);
+    } finally {
+      if (original) Object.defineProperty(Error, 'stackTraceLimit', original);
+    }
+  });
+
   it('orders.place refuses a sold-out SKU with a typed error carrying its shortages', async () => {
     const { ff } = makeShop();
     await ff.inventory.receive({ sku: 'TEE', locationId: 'east', quantity: 1 });

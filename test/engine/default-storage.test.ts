@@ -45,6 +45,35 @@ describe('defaultStorage', () => {
     expect(await storage.levels(['MUG'])).toMatchObject([{ onHand: 10, reserved: 10 }]);
   });
 
+  it('answers calls issued before close() as the memory store does, and refuses those after it', async () => {
+    const storage = defaultStorage();
+    const before = storage.getOrder('o1');
+    const closed = storage.close();
+    const after = storage.getOrder('o1');
+    await expect(before).resolves.toBeNull();
+    await expect(after).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
+    await closed;
+    await expect(storage.skus()).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
+  });
+
+  it('a failed load rejects with ADAPTER_ERROR and the next call loads again', async () => {
+    let attempts = 0;
+    const storage = defaultStorage(() => {
+      attempts++;
+      return attempts === 1 ? Promise.reject(new Error('chunk missing')) : import('../../src/storage/memory/memory-storage.js');
+    });
+    await expect(storage.skus()).rejects.toMatchObject({ code: 'ADAPTER_ERROR', retryable: true, details: { operation: 'storage.load' } });
+    expect(await storage.skus()).toEqual([]);
+    expect(attempts).toBe(2);
+    await storage.close();
+  });
+
+  it('closes cleanly after a failed load', async () => {
+    const storage = defaultStorage(() => Promise.reject(new Error('chunk missing')));
+    await expect(storage.levels(['A'])).rejects.toMatchObject({ code: 'ADAPTER_ERROR' });
+    await expect(storage.close()).resolves.toBeUndefined();
+  });
+
   it('closed before its first use, it answers as a closed memory store', async () => {
     const storage = defaultStorage();
     await storage.close();
