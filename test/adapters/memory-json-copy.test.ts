@@ -44,6 +44,23 @@ describe('jsonCopy', () => {
     expect(() => jsonCopy({ n: 10n }, 'big number')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
+  it('follows JSON for arrays with toJSON, array subclasses and throwing getters', () => {
+    const withToJson = Object.assign([1, 2], { toJSON: () => 'arr' });
+    class Pair extends Array<number> {
+      toJSON() {
+        return 'pair';
+      }
+    }
+    const pair = Pair.from([1, 2]);
+    expect(jsonCopy({ a: withToJson, b: pair }, 'arrays')).toEqual(roundTrip({ a: withToJson, b: pair }));
+    const trap = {
+      get boom(): never {
+        throw new Error('getter failed');
+      },
+    };
+    expect(() => jsonCopy({ trap }, 'trapped thing')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+
   it('copies data deeper than its direct limit through JSON', () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 200; i++) deep = { next: deep };

@@ -18,7 +18,12 @@ type Copy = unknown | typeof UNUSUAL;
  * through `JSON.stringify`, so the result never differs from it.
  */
 export function jsonCopy<T>(value: T, what: string): T {
-  const copy = copyValue(value, 0);
+  let copy: Copy = UNUSUAL;
+  try {
+    copy = copyValue(value, 0);
+  } catch {
+    // A throwing getter: JSON meets it too, and toJsonText reports it as VALIDATION_FAILED.
+  }
   if (copy !== UNUSUAL) return copy as T;
   return JSON.parse(toJsonText(value, what)) as T;
 }
@@ -40,6 +45,8 @@ function copyValue(value: unknown, depth: number): Copy {
   if (value === null) return null;
   if (depth > MAX_DEPTH) return UNUSUAL;
   if (Array.isArray(value)) {
+    // A subclass or an array with its own toJSON serializes as JSON decides.
+    if (Object.getPrototypeOf(value) !== Array.prototype || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNUSUAL;
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
