@@ -54,19 +54,30 @@ database a share of two coalesced reads and, for the four in ten that apply, a s
 coalesced write; the baseline pays four statements and a commit for every delivery. Counted over
 3,000 deliveries: 3,000 \`findOrderId\`, about 3,100 \`getOrder\` and 1,200 \`updateOrder\` calls.
 
-Why it is still missed: the engine process is the bottleneck, not the database. A profile of the
-timed rounds only (\`node:inspector\`, subject and baseline together, on a machine at load 6–12)
-puts about a quarter of the engine's CPU in the HMAC check of every body (Web Crypto: a job
-handed to the thread pool per signature, 14–24 µs in isolation and several times that under load,
-where the baseline checks nothing), then \`parseWebhook\`'s schema checks, the intent machinery
-(\`act\`, host actions) and serializing the 3.9 KB order document (2.1 KB stored, pglz-compressed)
-for its \`jsonb\` row; socket writes are the largest native cost on both sides. At 16 senders the
-reads rarely coincide (about 1.5 reads per statement), so coalescing them saves little.
+Then the engine's own CPU per delivery. The HMAC of every body is Node's synchronous
+\`createHmac\` where the runtime has it (looked up through \`process.getBuiltinModule\`, decision 77;
+Web Crypto stays the fallback, so the core is still runtime-neutral): 5–8 µs of CPU per MAC
+against 46–71 µs through Web Crypto with 16 in flight, measured side by side in one process.
+And the events of a webhook or poll are parsed once, at the carrier port, instead of a second
+time with \`tracking.record\`'s input schema. Measured in the same way on a machine at load 10–12,
+three interleaved pairs of bench runs, the source before these two changes against after:
+0.41×, 0.46×, 0.50× before, 0.58×, 0.56×, 0.56× after (about a fifth more deliveries per second
+against the same baseline).
+
+Why it is still missed, by about 1.8× (0.56× against 1×): a profile of the webhook phase alone
+on PostgreSQL (\`node:inspector\`, 2,500 deliveries, 16 senders, nothing else of the benchmark
+running) finds the engine process two thirds idle, waiting on the database; of its busy CPU,
+serializing the 3.9 KB order document for its \`jsonb\` row (\`toJsonText\`) is about an eighth,
+parsing the rows that come back and socket writes about a sixth together, the intent machinery
+(\`act\`, host actions, the order transition) about a third, and the webhook check (signature,
+body, schema) now under a tenth. So the cost that remains is the size of the write, in both
+processes: a delivery rewrites the whole order document where the baseline updates a few
+columns of a narrow row.
 
 What would close it: a narrower write for a scan than the whole document (the shipment's tracking
 state in its own row, or a \`jsonb_set\` of the one shipment), which removes most of the
-serialization and the database's document rewrite; and a cheaper signature check in Node (a
-synchronous HMAC where the runtime has one), which the runtime-neutral core does not do today.`,
+serialization, the row parsing and the database's document rewrite; that is a change to the
+PostgreSQL adapter's schema and write path, outside this round.`,
 
   'relay-placement-cost': `
 Not profiled in this round: the figure could only run once the \`relay\` option was accepted again

@@ -42,10 +42,20 @@ export interface WebhookRequest {
   rawBody: string | Uint8Array;
 }
 
-/** Apply one normalized tracking event. */
+/** Apply one normalized tracking event, as `tracking.record` takes it from the caller. */
 export async function recordTracking(ctx: EngineContext, raw: TrackingEventInput): Promise<TrackingResult> {
   const input = parseInput(trackingEventInputSchema, raw, 'tracking event');
-  const event: TrackingEvent = { ...input, eventId: input.eventId ?? deriveTrackingEventId(input) };
+  return applyTrackingEvent(ctx, { ...input, eventId: input.eventId ?? deriveTrackingEventId(input) });
+}
+
+/**
+ * Apply one tracking event that has been checked already: by `recordTracking`,
+ * or, for webhooks and polls, by the guarded carrier port, which parses every
+ * event a carrier answers against `trackingEventSchema` (the same fields and
+ * rule as the input schema, with `eventId` required) and refuses unstorable
+ * text, so parsing it again here would check the same data twice.
+ */
+async function applyTrackingEvent(ctx: EngineContext, event: TrackingEvent): Promise<TrackingResult> {
   refuseFutureEvent(ctx, event);
   const orderId = await ctx.storage.findOrderId(trackingKey(event.carrierId, event.trackingNumber));
   if (!orderId) {
@@ -191,7 +201,7 @@ async function applyBatch(ctx: EngineContext, events: TrackingEvent[]): Promise<
   const result: TrackingBatchResult = { received: events.length, applied: 0, ignored: 0 };
   for (const e of sorted) {
     try {
-      const r = await recordTracking(ctx, e);
+      const r = await applyTrackingEvent(ctx, e);
       if (r.applied) result.applied++;
       else result.ignored++;
     } catch (err) {

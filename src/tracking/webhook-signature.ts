@@ -1,7 +1,10 @@
-// Signing and verifying webhooks with Web Crypto, so the core stays
-// runtime-neutral: HMAC-SHA256 over `${timestamp}.${rawBody}` (Stripe's
-// scheme), a hex HMAC of the body without timestamp (EasyPost's), and the
-// building blocks for other providers' schemes.
+// Signing and verifying webhooks: HMAC-SHA256 over `${timestamp}.${rawBody}`
+// (Stripe's scheme), a hex HMAC of the body without timestamp (EasyPost's),
+// and the building blocks for other providers' schemes. The core stays
+// runtime-neutral: the MAC is Web Crypto's, except where the runtime hands out
+// a synchronous one at run time (Node's `createHmac` through
+// `process.getBuiltinModule`), which costs a fraction of a thread-pool job per
+// signature and gives the same bytes. Nothing here imports a `node:` module.
 import { FulfillmentError } from '../domain/errors.js';
 import type { WebhookHeaders } from '../ports/carrier.js';
 
@@ -222,7 +225,10 @@ export async function verifyHexHmacSignature(input: VerifyHexHmacInput): Promise
 }
 
 /**
- * HMAC-SHA256 of `data` under `secret` (UTF-8), with Web Crypto.
+ * HMAC-SHA256 of `data` under `secret` (UTF-8): Node's synchronous
+ * `createHmac` where the runtime offers it, Web Crypto elsewhere (browsers,
+ * Deno, workers, Node before 20.16). Both give the same bytes; an empty
+ * secret is refused as `CONFIGURATION_ERROR` on both.
  *
  * @example
  * ```ts
@@ -230,10 +236,65 @@ export async function verifyHexHmacSignature(input: VerifyHexHmacInput): Promise
  * ```
  */
 export async function hmacSha256(secret: string | Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
+  return hmacSha256With(runtimeHmac(), secret, data);
+}
+
+/**
+ * A synchronous HMAC-SHA256: key bytes and message bytes in, the 32-byte MAC out.
+ * @internal
+ */
+export type SyncHmacSha256 = (key: Uint8Array, data: Uint8Array) => Uint8Array;
+
+interface NodeCryptoLike {
+  createHmac(algorithm: string, key: Uint8Array): { update(data: Uint8Array): { digest(): Uint8Array } };
+}
+
+/**
+ * The runtime's synchronous HMAC-SHA256, or null where it has none: looked up
+ * at run time through `host.getBuiltinModule('node:crypto')` (Node ≥ 20.16,
+ * also Bun and Deno's Node layer), never by a static import, so bundles for
+ * browsers carry nothing of it. Any failure of the look-up, or a module that
+ * does not give the right MAC for a known vector, reads as "none".
+ * @internal
+ */
+export function resolveSyncHmacSha256(host: unknown): SyncHmacSha256 | null {
+  try {
+    const getBuiltinModule = (host as { getBuiltinModule?: unknown } | null | undefined)?.getBuiltinModule;
+    if (typeof getBuiltinModule !== 'function') return null;
+    const crypto = getBuiltinModule.call(host, 'node:crypto') as Partial<NodeCryptoLike> | undefined;
+    if (crypto === null || typeof crypto !== 'object' || typeof crypto.createHmac !== 'function') return null;
+    const createHmac = crypto.createHmac.bind(crypto);
+    const mac: SyncHmacSha256 = (key, data) => new Uint8Array(createHmac('sha256', key).update(data).digest());
+    // RFC 4231, test case 2: a module that answers anything else is not used.
+    if (toHex(mac(encoder.encode('Jefe'), encoder.encode('what do ya want for nothing?'))) !== RFC4231_CASE2) return null;
+    return mac;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * HMAC-SHA256 through `sync` when given, through Web Crypto when null.
+ * @internal
+ */
+export async function hmacSha256With(sync: SyncHmacSha256 | null, secret: string | Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
   const keyBytes = typeof secret === 'string' ? encoder.encode(secret) : secret;
-  const key = await globalThis.crypto.subtle.importKey('raw', keyBytes as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  // Web Crypto refuses an empty HMAC key where Node's createHmac takes it: refuse it on both paths, typed.
+  if (keyBytes.length === 0) throw configurationError();
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  if (sync !== null) return sync(keyBytes, bytes);
+  const key = await globalThis.crypto.subtle.importKey('raw', keyBytes as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, bytes as BufferSource));
+}
+
+const RFC4231_CASE2 = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843';
+
+// Looked up once, on first use.
+let cachedSyncHmac: SyncHmacSha256 | null | undefined;
+
+function runtimeHmac(): SyncHmacSha256 | null {
+  if (cachedSyncHmac === undefined) cachedSyncHmac = resolveSyncHmacSha256((globalThis as { process?: unknown }).process);
+  return cachedSyncHmac;
 }
 
 /**

@@ -190,6 +190,29 @@ describe('voids and tracking at the port boundary', () => {
     expect(error.details).toMatchObject({ reason: 'malformed_response', operation: 'parseWebhook' });
     expect(await reload(shop.ff, order.id)).toEqual(order);
   });
+
+  it('the webhook path applies only events the port has checked: bad rules and unstorable text refused, extra fields dropped', async () => {
+    const clock = fakeClock(CLOCK_START);
+    const inner = sandboxCarrier({ clock });
+    let tn = '';
+    let answer: () => unknown[] = () => [];
+    const carrier = misbehaving(inner, { parseWebhook: async () => answer() });
+    const shop = makeShop({ clock, carriers: [carrier] });
+    await stock(shop.ff, 'east', { MUG: 5 });
+    const order = await fulfil(shop.ff, (await shop.ff.orders.place(orderFor({ MUG: 1 }))).id);
+    tn = shipmentOf(order).label!.trackingNumber;
+    const scan = (extra: Record<string, unknown>) => ({ trackingNumber: tn, status: 'in_transit', occurredAt: clock.now().toISOString(), eventId: 'evt_1', ...extra });
+    for (const bad of [{ reason: 'weather' }, { description: 'nul\u0000byte' }, { description: 'x'.repeat(501) }, { eventId: '' }]) {
+      answer = () => [scan(bad)];
+      const error = await expectCode(shop.ff.tracking.handleWebhook(inner.id, { headers: {}, rawBody: '{}' }), 'CARRIER_ERROR');
+      expect(error.details).toMatchObject({ reason: 'malformed_response', operation: 'parseWebhook' });
+      expect(await reload(shop.ff, order.id)).toEqual(order);
+    }
+    answer = () => [scan({ internalScore: 7, description: 'Departed' })];
+    await expect(shop.ff.tracking.handleWebhook(inner.id, { headers: {}, rawBody: '{}' })).resolves.toEqual({ received: 1, applied: 1, ignored: 0 });
+    const kept = shipmentOf(await reload(shop.ff, order.id)).trackingEvents.at(-1);
+    expect(kept).toEqual({ carrierId: inner.id, trackingNumber: tn, status: 'in_transit', occurredAt: clock.now().toISOString(), eventId: 'evt_1', description: 'Departed' });
+  });
 });
 
 describe('payments at the port boundary', () => {

@@ -2,6 +2,7 @@
 // headless Chromium (no Node, no bundler: an import map points at the
 // dependencies' own browser builds), takes an order from place to delivered on
 // the default memory store, which the entry loads as a chunk of its own on first use.
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +24,7 @@ const importMap = {
 
 const scenario = `
 import { createFulfillment } from '/dist/index.js';
-import { memoryNotifier, sandboxCarrier, sandboxPayment } from '/dist/adapters.js';
+import { memoryNotifier, sandboxCarrier, sandboxPayment, signWebhook, verifyWebhook } from '/dist/adapters.js';
 import { fakeClock } from '/dist/testing.js';
 
 const clock = fakeClock('2026-06-01T09:00:00.000Z');
@@ -61,6 +62,9 @@ window.__result = {
   onHand: level.onHand,
   reserved: level.reserved,
   history: (await ff.orders.history(order.id)).map((e) => e.type),
+  // No process here: webhook signatures go through Web Crypto.
+  signature: await signWebhook({ secret: 'whsec_browser', payload: '{"id":"evt_1"}', timestamp: 1767225600 }),
+  verified: (await verifyWebhook({ secret: 'whsec_browser', payload: '{"id":"evt_1"}', header: await signWebhook({ secret: 'whsec_browser', payload: '{"id":"evt_1"}', timestamp: 1767225600 }), now: 1767225600 })).timestamp,
 };
 `;
 
@@ -108,6 +112,8 @@ it.skipIf(!enabled)('the core ESM takes an order from place to delivered in Chro
     });
   expect(errors).toEqual([]);
   expect(result).toMatchObject({ node: false, placed: 'processing', status: 'delivered', captured: 5700, onHand: 1, reserved: 0 });
+  const mac = createHmac('sha256', 'whsec_browser').update('1767225600.{"id":"evt_1"}').digest('hex');
+  expect(result).toMatchObject({ signature: `t=1767225600,v1=${mac}`, verified: 1767225600 });
   expect((result as { history: string[] }).history).toEqual(expect.arrayContaining(['order.placed', 'shipment.shipped', 'shipment.delivered']));
   await page.close();
 }, 60_000);
