@@ -49,14 +49,17 @@ export function withRelayOutbox(storage: StorageAdapter): StorageAdapter {
     createOrder: (write) => storage.createOrder(addRelay(write)),
     updateOrder: (write, expectedVersion) => storage.updateOrder(addRelay(write), expectedVersion),
   };
-  const bound = new Map<PropertyKey, unknown>();
+  // Bound once per method, and again when the adapter swaps one (the lazily loaded default store does).
+  const bound = new Map<PropertyKey, { value: (...args: unknown[]) => unknown; fn: unknown }>();
   return new Proxy(storage, {
     get(target, property) {
       if (property === 'createOrder' || property === 'updateOrder') return own[property];
       const value = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      let fn = bound.get(property);
-      if (fn === undefined) bound.set(property, (fn = value.bind(target)));
+      const cached = bound.get(property);
+      if (cached !== undefined && cached.value === value) return cached.fn;
+      const fn = value.bind(target);
+      bound.set(property, { value, fn });
       return fn;
     },
   });

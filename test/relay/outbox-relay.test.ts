@@ -205,3 +205,18 @@ describe('outbox relay', () => {
     }
   }, 60_000);
 });
+
+describe('withRelayOutbox', () => {
+  it('follows an adapter that replaces its own methods (the lazily loaded default store does)', async () => {
+    const { withRelayOutbox } = await import('../../src/relay/relay-outbox.js');
+    const { defaultStorage } = await import('../../src/engine/default-storage.js');
+    const inner = defaultStorage();
+    const relayed = withRelayOutbox(inner);
+    const forwarder = relayed.skus;
+    expect(await forwarder()).toEqual([]);
+    // Loaded now: the wrapper hands out the store's own method, not the forwarder it first saw.
+    expect(relayed.skus).not.toBe(forwarder);
+    expect(relayed.skus).toBe(relayed.skus);
+    await relayed.close();
+  });
+});
