@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { Order } from '../../src/domain/order.js';
-import { jsonCopy } from '../../src/storage/memory/json-copy.js';
+import { copyJsonData, jsonCopy } from '../../src/storage/memory/json-copy.js';
 import { HOT_ORDERS } from '../../src/storage/memory/memory-order-book.js';
 import { inspectMemoryStorage, memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { makeTestOrder } from '../../src/testing/fixtures.js';
@@ -65,6 +65,38 @@ describe('jsonCopy', () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 200; i++) deep = { next: deep };
     expect(jsonCopy(deep, 'deep')).toEqual(deep);
+  });
+});
+
+describe('copyJsonData', () => {
+  it('copies JSON data deeply, sharing nothing with the original', () => {
+    const value = jsonCopy({ a: 1, b: ['x', { c: true, d: null }, [2, [3]]], e: { f: { g: 'h' } } }, 'value');
+    const copy = copyJsonData(value);
+    expect(copy).toStrictEqual(value);
+    expect(copy).not.toBe(value);
+    expect(copy.b).not.toBe(value.b);
+    expect(copy.b[1]).not.toBe(value.b[1]);
+    expect(copy.b[2]).not.toBe(value.b[2]);
+    expect(copy.e.f).not.toBe(value.e.f);
+    (copy.e.f as { g: string }).g = 'changed';
+    expect(value.e.f.g).toBe('h');
+  });
+
+  it('keeps a "__proto__" key an own property, as JSON.parse made it', () => {
+    const value = JSON.parse('{"a":{"__proto__":{"polluted":true},"b":1}}');
+    const copy = copyJsonData(value);
+    expect(copy).toStrictEqual(roundTrip(value));
+    expect(Object.getPrototypeOf(copy.a)).toBe(Object.prototype);
+    expect(copy.a).not.toBe(value.a);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('copies data deeper than its direct limit through JSON', () => {
+    let deep: Record<string, unknown> = { leaf: [1] };
+    for (let i = 0; i < 200; i++) deep = { next: deep };
+    const copy = copyJsonData(deep);
+    expect(copy).toEqual(deep);
+    expect(copy.next).not.toBe(deep.next);
   });
 });
 

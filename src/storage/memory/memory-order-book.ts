@@ -7,7 +7,7 @@ import type { Order } from '../../domain/order.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/status.js';
 import type { IdempotencyRecord, ListOrdersQuery, OrderWrite, Page } from '../../ports/storage.js';
 import { invalidCall, requireInteger, requireText } from '../call-guards.js';
-import { jsonCopy } from './json-copy.js';
+import { copyJsonData, jsonCopy } from './json-copy.js';
 import { PackedJson } from './packed-json.js';
 import { OrderedIndex } from './memory-ordered-index.js';
 import type { MemoryOutbox } from './memory-outbox.js';
@@ -159,7 +159,7 @@ export class MemoryOrderBook {
     if (stored === undefined) return [];
     const packed = stored.events === '' ? [] : (this.packed.unpack(`[0,${stored.events}]`) as DomainEvent[]);
     if (stored.recent === null) return packed;
-    for (const event of stored.recent) packed.push(jsonCopy(event as DomainEvent, 'stored event'));
+    for (const event of stored.recent) packed.push(copyJsonData(event as DomainEvent));
     return packed;
   }
 
@@ -241,9 +241,9 @@ export class MemoryOrderBook {
     this.outbox.commit(staged.outbox);
   }
 
-  // A caller's own copy: of the live object while hot, unpacked from the text otherwise.
+  // A caller's own copy: of the live object while hot (JSON data jsonCopy made), unpacked from the text otherwise.
   private copyOf(stored: StoredOrder): Order {
-    return stored.live !== null ? jsonCopy(stored.live, 'stored order') : (this.packed.unpack(stored.json as string) as Order);
+    return stored.live !== null ? copyJsonData(stored.live) : (this.packed.unpack(stored.json as string) as Order);
   }
 
   private tagIndex(tag: string): OrderedIndex {
