@@ -40,15 +40,14 @@ listings' tombstones add cost as a run goes on. Machine steps are memoized. By c
 1,000 orders after 500 of warm-up): \`place\` 28 %, \`ship\` 31 %, \`pack\` 12 %, the three scans
 18 %, \`pickList\` and \`confirmPick\` 6 % each.
 
-Two small changes came of it. A reader's copy of a hot order skips the checks made of a caller's
+One small change came of it: a reader's copy of a hot order skips the checks made of a caller's
 value (prototype, \`toJSON\`, number and \`undefined\` cases), since the store made that object with
-\`jsonCopy\` itself: a \`getOrder\` of a hot shipped order costs 1.28× less (median of nine
-interleaved pairs). And \`formatMoney\` keeps the last text of each cached format, so an order's
-notifications, which format the same total, stop calling \`Intl.NumberFormat#format\` each time
-(1 µs → under 0.1 µs a call; it adds 69 bytes to the gzipped entry). The whole lifecycle, old and new
-source in one process, alternating 200-order runs timed in CPU time while a full benchmark run
-shared the machine, 16 pairs: 0.98× the previous throughput (pairs from 0.69× to 1.52×), that is no
-measurable change; together the two save perhaps 1 % of an order's CPU, well inside the noise.
+\`jsonCopy\` itself, so a \`getOrder\` of a hot shipped order costs 1.28× less (median of nine
+interleaved pairs). The whole lifecycle, old and new source in one process, alternating 200-order
+runs timed in CPU time while a full benchmark run shared the machine, 16 pairs: 0.98× the previous
+throughput (pairs from 0.69× to 1.52×), that is no measurable change. (A cache of the last text of
+each money format was measured too and not kept: 1 µs a call is too small a saving for 69 more bytes
+in a bundle already over its budget.)
 
 What the profile shows now (1,500 orders, \`--cpu-prof\`): copying the order into and out of the
 store about 13 %, garbage collection about 8 %, zod checks of command input about 8 % (user input,
