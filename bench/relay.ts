@@ -138,10 +138,19 @@ export async function natsRelayBench(settings: BenchSettings): Promise<BenchResu
         },
         run: async (prepared) => {
           const ff = prepared as Fulfillment;
+          // A broker that went away (restarted without the memory stream) would keep every message pending: fail instead of waiting forever.
+          let progressAt = performance.now();
+          let left = Number.POSITIVE_INFINITY;
           for (;;) {
             await ff.outbox.dispatch({ batchSize: 200 });
             const stats = await ff.outbox.stats();
             if (stats.pending === 0 && stats.leased === 0) break;
+            if (stats.pending + stats.leased < left) {
+              left = stats.pending + stats.leased;
+              progressAt = performance.now();
+            } else if (performance.now() - progressAt > 60_000) {
+              throw new Error(`NATS relay made no progress for 60 s with ${left} messages left: is the NATS server up with JetStream?`);
+            }
           }
         },
       },
