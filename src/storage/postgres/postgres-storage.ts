@@ -16,7 +16,7 @@ import { ReadLoader } from './postgres-read-loader.js';
 import { checkPreparedStatements, DEFAULT_SCHEMA, migrateWith, quoteSchema } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import { type ReserveBatchingOptions, ReserveQueue } from './postgres-reserve-queue.js';
-import { type OrderWriteBatchingOptions, OrderWriteQueue, type WriteOutcome, isServerRefusal } from './postgres-write-queue.js';
+import { type OrderWriteBatchingOptions, OrderWriteQueue, type WriteOutcome } from './postgres-write-queue.js';
 import { reservationFromRow, reservationView } from './postgres-stock-step.js';
 
 /**
@@ -146,7 +146,6 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
           async (batch) => _writeOutcomes(batch, await one<{ outcomes: unknown }>(driver, plans.writeOrders(s, _batchJson(batch)))),
           writeBatching === true ? {} : writeBatching,
           driver.parallel ? WRITE_BATCHES_IN_FLIGHT : 1,
-          isServerRefusal,
         );
 
   const readLevels = async (skus: string[]) => (await driver.query<plans.StockRow>(plans.selectLevels(s, skus))).map(levelFromRow);

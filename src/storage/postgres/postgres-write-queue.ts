@@ -1,6 +1,7 @@
 // Coalesces concurrent createOrder/updateOrder calls of one process into one
 // `write_orders` statement per batch: one round trip and one commit for many
 // writes, each still applied all or nothing with its own outcome.
+import { BatchQueue, type BatchOutcome } from './batch-queue.js';
 
 /** Tuning of order-write batching. */
 export interface OrderWriteBatchingOptions {
@@ -21,16 +22,10 @@ export interface OrderWriteBatchingOptions {
 }
 
 /** What one write of a batch came to: done, or the error its caller gets. */
-export type WriteOutcome = { ok: true } | { ok: false; error: unknown };
+export type WriteOutcome = BatchOutcome<{ ok: true }>;
 
 /** The subtransaction cache of a PostgreSQL backend (PGPROC_MAX_CACHED_SUBXIDS). */
 const MAX_SUBTRANSACTIONS = 64;
-
-interface Waiting<W> {
-  write: W;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * A queue of order writes drained in batches, at most `maxInFlight` at a time.
@@ -44,80 +39,26 @@ interface Waiting<W> {
  * its caller apply a change twice.
  */
 export class OrderWriteQueue<W> {
-  private waiting: Waiting<W>[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-  private readonly maxBatch: number;
-  private readonly maxWaitMs: number;
-  private idle: (() => void)[] = [];
+  private readonly queue: BatchQueue<W, { ok: true }>;
 
-  constructor(
-    private readonly run: (batch: readonly W[]) => Promise<WriteOutcome[]>,
-    options: OrderWriteBatchingOptions,
-    private readonly maxInFlight: number,
-    /** Whether a batch's failure proves that nothing of it was committed. */
-    private readonly rolledBack: (error: unknown) => boolean,
-  ) {
-    this.maxBatch = Math.min(MAX_SUBTRANSACTIONS, Math.max(1, Math.floor(options.maxBatch ?? 32)));
-    this.maxWaitMs = Math.max(0, options.maxWaitMs ?? 0);
+  constructor(run: (batch: readonly W[]) => Promise<WriteOutcome[]>, options: OrderWriteBatchingOptions, maxInFlight: number) {
+    this.queue = new BatchQueue(run, {
+      maxBatch: Math.min(MAX_SUBTRANSACTIONS, Math.max(1, Math.floor(options.maxBatch ?? 32))),
+      maxWaitMs: Math.max(0, options.maxWaitMs ?? 0),
+      maxInFlight,
+      resendAlone: isServerRefusal,
+      what: 'order write batch',
+    });
   }
 
   /** Queue a write; settles once its batch committed (or failed for it). */
-  push(write: W): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ write, resolve, reject });
-      if (this.waiting.length >= this.maxBatch) this.drain();
-      else this.schedule();
-    });
+  async push(write: W): Promise<void> {
+    await this.queue.push(write);
   }
 
   /** Resolves once nothing is queued or in flight. */
   settled(): Promise<void> {
-    if (this.inFlight === 0 && this.waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    const fire = () => {
-      this.scheduled = false;
-      this.drain();
-    };
-    if (this.maxWaitMs > 0) setTimeout(fire, this.maxWaitMs);
-    else queueMicrotask(fire);
-  }
-
-  private drain(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.waiting.splice(0, this.maxBatch);
-      this.inFlight++;
-      void this.send(batch).finally(() => {
-        this.inFlight--;
-        this.drain();
-        if (this.inFlight === 0 && this.waiting.length === 0) for (const done of this.idle.splice(0)) done();
-      });
-    }
-  }
-
-  private async send(batch: Waiting<W>[]): Promise<void> {
-    let outcomes: WriteOutcome[];
-    try {
-      outcomes = await this.run(batch.map((w) => w.write));
-    } catch (error) {
-      if (batch.length === 1 || !this.rolledBack(error)) {
-        for (const w of batch) w.reject(error);
-        return;
-      }
-      // Alone, one after another: the failure belongs to whichever writes still fail.
-      for (const w of batch) await this.send([w]);
-      return;
-    }
-    batch.forEach((w, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) w.resolve();
-      else w.reject(outcome === undefined ? new Error('order write batch lost a write') : outcome.error);
-    });
+    return this.queue.settled();
   }
 }
 
