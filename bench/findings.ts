@@ -167,10 +167,16 @@ inclusive, of which input validation (\`parseInput\`: zod plus the storable-text
 building the \`INSUFFICIENT_STOCK\` error with its stack 11 µs, and the whole storage adapter about
 25 µs. On two cores shared with PostgreSQL that alone is longer than the baseline's whole run.
 
-What would close it: a refusal that costs less than validation — for a SKU the last coalesced read
-showed sold out, refuse before allocation with an error that captures no stack (as the reservation
-batch's refusals already do), and fewer objects per refused placement so the collector has less to
-do. Those are changes in the engine's placement path, not in the storage.`,
+Since then the engine's refusal is built without a stack too (the 11 µs above), as the reservation
+batch's refusals already were; this run's figure includes it.
+
+What would close the rest: a refusal that costs less than validating the order. Validation of a
+caller's input stays (a refused order must still get \`VALIDATION_FAILED\` when it is malformed), so
+the lever is fewer objects per refused placement for the collector, and answering a refusal for a
+SKU the last coalesced read showed sold out without allocating — which must not refuse an order a
+concurrent receipt could have filled, so it needs the level read anyway. On dedicated cores the
+coalesced writes alone would put the storm at about 1.3× (CPU per order above); 3× is not reachable
+while a placement costs the engine more CPU than the naive UPDATE costs the database.`,
 
   'hot-sku-pg': `
 Why: the reservation batch runs one locking transaction per batch of concurrent reserves; on a loaded
@@ -208,20 +214,24 @@ run on a machine whose cores are not shared with other work.`,
 
   'scaling-mem': `
 Why: \`get\` is a \`Map\` lookup and the unpacking of one document (or a direct copy, for the 64 orders
-written last), and listing walks an index from a cursor, so neither grows with the store; but at
-1,000,000 orders the heap is a few gigabytes and each lookup touches memory no CPU cache holds (hash
-bucket, document string, TLB entries), and the garbage collector works over a much larger old
-generation. The spread column shows how much of a single figure is noise on a shared two-core
-machine: in the runs of this round every operation was inside the target in some runs and outside it
-in others (\`get\` 1.78× before the packing, then 1.24× and 1.59× in two runs after it; \`list\` 1.04×,
-then 1.55× and 1.01×; single pairs from 0.3× to 8.8×), while the work per call is the same at both
-sizes.
+written last), so the work per call is the same at both sizes; but at 1,000,000 orders the heap is a
+few gigabytes and each random lookup touches memory no CPU cache holds (hash bucket, key, document
+string, TLB entries), while at 1,000 the whole store stays in cache. The machine sets that floor, not
+the adapter: the same probe without the engine or the adapter — a bare \`Map\` of 1,000 or 1,000,000
+plain JSON strings of the same order, 20,000 random \`JSON.parse\`s of them, interleaved — gave
+1.50×, 1.75×, 3.35×, 1.61× and 1.76× (median 1.75×) in one process on a quiet machine, and the
+adapter's own \`getOrder\` at the same two sizes 1.38×–2.09× (median 1.73×). A larger young
+generation (\`--max-semi-space-size=64\`) did not change it, so it is not the collector. \`place\`
+and \`list\` stay inside the target (they do more work per call that is not a cold read); single
+pairs of every operation range from 0.5× to 2.6× on this two-core machine.
 
 Already done: packed orders (decision 76) take the store at 1,000,000 orders from about 4 GB of heap to
-about 2.4 GB, so more of it stays in cache.
+about 2.4 GB.
 
-What would close the gap for good: a quieter machine to measure on, or more runs per figure; beyond
-that, less memory per order still.`,
+What would close it: nothing in the adapter short of making a cold read touch fewer cache lines —
+smaller documents still, or keys and documents laid out together (one buffer per order instead of a
+key string, a record and a document string); a target stated against the bare-\`Map\` floor measured
+in the same run would say what the adapter itself adds (today about nothing).`,
 
   'scaling-pg': `
 What the figure measures: the large store holds 1,000,000 orders copied in bulk SQL from four
