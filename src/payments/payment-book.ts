@@ -145,8 +145,25 @@ function refuse(p: PaymentResult, operation: string, reason: string, requested?:
     not_refundable: `cannot refund a payment that is ${p.status}`,
     exceeds_captured: `refund of ${requested} exceeds the ${p.captured - p.refunded} captured and not yet refunded`,
   };
-  throw new FulfillmentError('PAYMENT_FAILED', `Payment ${p.paymentId}: ${what[reason] ?? reason}`, {
+  throw paymentRefusal(`Payment ${p.paymentId}: ${what[reason] ?? reason}`, p, operation, reason, requested);
+}
+
+/**
+ * The `PAYMENT_FAILED` error for an operation the payment's state refuses,
+ * with the amounts a caller needs to decide what to do next. Shared by the
+ * in-process books and the real providers' adapters.
+ */
+export function paymentRefusal(
+  message: string,
+  p: PaymentResult,
+  operation: string,
+  reason: string,
+  requested?: number,
+  provider?: string,
+): FulfillmentError<'PAYMENT_FAILED'> {
+  return new FulfillmentError('PAYMENT_FAILED', message, {
     details: {
+      ...(provider === undefined ? {} : { provider }),
       paymentId: p.paymentId,
       operation,
       reason,

@@ -21,6 +21,7 @@ import {
   toFulfillmentError,
   toPaymentResult,
 } from './stripe-results.js';
+import { paymentRefusal } from '../payment-book.js';
 
 // `object` rather than a record type, so the official client's interface-typed parameters fit.
 type Params = object;
@@ -343,19 +344,7 @@ function positive(amount: number, operation: string): void {
 }
 
 function refusal(p: PaymentResult, operation: string, reason: string, requested?: number): FulfillmentError {
-  return new FulfillmentError('PAYMENT_FAILED', `Stripe ${operation} of ${p.paymentId} refused: ${reason} (status ${p.status})`, {
-    details: {
-      provider: 'stripe',
-      paymentId: p.paymentId,
-      operation,
-      reason,
-      status: p.status,
-      authorized: p.authorized,
-      captured: p.captured,
-      refunded: p.refunded,
-      ...(requested === undefined ? {} : { requested }),
-    },
-  });
+  return paymentRefusal(`Stripe ${operation} of ${p.paymentId} refused: ${reason} (status ${p.status})`, p, operation, reason, requested, 'stripe');
 }
 
 const STATUS_BY_EVENT: Readonly<Record<string, PaymentWebhookEvent['status']>> = {
