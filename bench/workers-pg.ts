@@ -1,50 +1,21 @@
 // Benchmark 6: outbox delivery by several worker processes on one
 // PostgreSQL schema. 1, 2 and 4 processes drain the same 10,000 messages in
 // rotating order within each round; 2 and 4 are reported against 1.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { OutboxMessageInput } from '../src/ports/storage.js';
+import { type StartedChild, startChild } from '../test/helpers/child-process.js';
 import { maybeGc, spreadOf } from './harness.js';
 import type { BenchDatabase } from './pg.js';
 import type { BenchResult, BenchSettings } from './report.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./outbox-worker.ts', import.meta.url));
 const AT = '2026-03-02T09:00:00.000Z';
 /** What each delivery waits for, standing in for the provider's API round trip. */
 const LATENCY_MS = 10;
 
-interface Worker {
-  proc: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<{ delivered: number }>;
-}
-
-function startWorker(schema: string, url: string, preparedStatements: boolean): Worker {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER, schema, String(LATENCY_MS), String(preparedStatements)], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.includes('\n')) markReady();
-  });
-  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<{ delivered: number }>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`outbox worker exited with ${code}: ${err.slice(0, 1000)}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop() ?? 'null') as { delivered: number });
-    });
-  });
-  done.catch(() => markReady());
-  return { proc, ready, done };
+function startWorker(schema: string, url: string, preparedStatements: boolean): StartedChild<{ delivered: number }> {
+  return startChild(WORKER, [schema, String(LATENCY_MS), String(preparedStatements)], { ...process.env, DATABASE_URL: url }, 'outbox worker');
 }
 
 async function seed(db: BenchDatabase, messages: number): Promise<string> {

@@ -4,16 +4,15 @@
 // exactly one worker, and every order a crash left unpaid is cancelled once. A worker killed mid-batch loses nothing: its leased
 // messages come back after the lease and the receiver drops the repeats.
 // Runs straight to the server and through PgBouncer (PGBOUNCER_URL).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import type { OutboxMessageInput } from '../../src/ports/storage.js';
 import { initialOrderState } from '../../src/machines/order.js';
 import { makeTestOrder } from '../../src/testing/fixtures.js';
+import { startChild } from '../helpers/child-process.js';
 import { openPostgres, postgresTargets, type TestDatabase } from '../helpers/database.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fixtures/dispatch-worker.ts', import.meta.url));
 const MESSAGES = 10_000;
 const HOLDS = 400;
@@ -33,29 +32,7 @@ interface WorkerReport {
 }
 
 function startWorker(n: number, schema: string, leaseMs: number, env: NodeJS.ProcessEnv) {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WORKER, schema, String(n), String(leaseMs)], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.includes('\n')) markReady();
-  });
-  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<WorkerReport>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      if (code !== 0) reject(new Error(`worker ${n} exited with ${code ?? signal}: ${err.slice(0, 2000)}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop() ?? 'null') as WorkerReport);
-    });
-  });
-  done.catch(() => markReady());
-  return { proc, ready, done };
+  return startChild<WorkerReport>(WORKER, [schema, String(n), String(leaseMs)], env, `worker ${n}`);
 }
 
 /** A schema with 10,000 due notifications for the receiver, 400 lapsed holds and 150 stale unpaid orders. */

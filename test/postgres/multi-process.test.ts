@@ -2,46 +2,17 @@
 // one SKU with limited stock sells exactly the stock, and a process killed
 // in the middle of reserving leaves nothing half-written. Runs straight to
 // the server and through PgBouncer in transaction mode (PGBOUNCER_URL).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { ledgerSums } from '../../src/testing/storage-check-kit.js';
+import { startChild } from '../helpers/child-process.js';
 import { openPostgres, postgresTargets } from '../helpers/database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function child(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', fixture(script), ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
-
-/** A started child: resolves `ready` on its first line, `done` with the JSON of its last. */
-function startChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv): { proc: ChildProcess; ready: Promise<void>; done: Promise<T> } {
-  const proc = child(script, args, env);
-  let out = '';
-  let err = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.includes('\n')) markReady();
-  });
-  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<T>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${script} exited with ${code}: ${err.slice(0, 2000)}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop() ?? 'null') as T);
-    });
-  });
-  // A child that dies before it is ready must not leave the parent waiting.
-  done.catch(() => markReady());
-  return { proc, ready, done };
+/** A started fixture child: `ready` on its first line, `done` with the JSON of its last. */
+function startFixture<T>(script: string, args: string[], env: NodeJS.ProcessEnv) {
+  return startChild<T>(fixture(script), args, env, script);
 }
 
 for (const target of postgresTargets()) {
@@ -73,7 +44,7 @@ for (const target of postgresTargets()) {
       const stock = 70;
       await storage.receive({ sku, locationId: 'dc1', quantity: stock, at: '2031-01-01T00:00:00.000Z' });
       const children = [0, 1, 2, 3].map((n) =>
-        startChild<{ placed: string[]; refused: number; errors: string[] }>('place-orders.ts', [schema, sku, '45', String(n)], env),
+        startFixture<{ placed: string[]; refused: number; errors: string[] }>('place-orders.ts', [schema, sku, '45', String(n)], env),
       );
       await Promise.all(children.map((c) => c.ready));
       for (const c of children) c.proc.stdin?.end('go\n');
@@ -101,7 +72,7 @@ for (const target of postgresTargets()) {
       if (storage === null || db === null) return;
       const sku = 'CRASH-1';
       await storage.receive({ sku, locationId: 'dc1', quantity: 100_000, at: '2031-01-01T00:00:00.000Z' });
-      const { proc, ready, done } = startChild<null>('reserve-storm.ts', [schema, sku], env);
+      const { proc, ready, done } = startFixture<null>('reserve-storm.ts', [schema, sku], env);
       done.catch(() => {});
       await ready;
       // Let it get well into its batches, then kill it without warning.
