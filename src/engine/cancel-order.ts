@@ -91,8 +91,10 @@ function decideCancel(
   if (superseded?.command === 'label') {
     const purchase = superseded.effects[0];
     if (purchase?.kind === 'purchaseLabel') {
-      const upTo = purchase.unsettled ?? purchase.candidates.length - 1;
-      effects.unshift({ kind: 'voidUnsettledLabel', shipmentId: purchase.shipmentId, candidates: purchase.candidates.slice(0, upTo + 1) });
+      // Only the candidate last tried can hold a label: the purchase moves on only after a refusal,
+      // and records each move before it makes it.
+      const tried = purchase.candidates[purchase.unsettled ?? 0];
+      if (tried) effects.unshift({ kind: 'voidUnsettledLabel', shipmentId: purchase.shipmentId, candidates: [tried] });
     }
   }
   const cancelledValue = open.reduce((n, s) => n + shipmentValue(order, s), 0) + order.lines.reduce((n, l) => n + l.unitPrice.amount * l.backordered, 0);

@@ -9,6 +9,7 @@ import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { issueLabel, voidLabel } from './labels.js';
 import { type AuthorizationOutcome, requestAuthorization, requirePayments } from './payment-flow.js';
+import { mutateOrder } from './order-writer.js';
 import { findShipment } from './shipment-lookup.js';
 
 type Of<K extends EffectKind> = Extract<Effect, { kind: K }>;
@@ -43,11 +44,49 @@ export function voidRefused(shipmentId: string, trackingNumber: string): Fulfill
   );
 }
 
+/**
+ * Before a label purchase falls back to candidate `index`, record it as the one that may hold a
+ * label, so that a resume after a crash starts there too. False when it could not be recorded
+ * (the intent is no longer this runner's, or the store failed): then nothing past the refusal is
+ * tried.
+ */
+async function recordFallback(ctx: EngineContext, order: Order, effect: Of<'purchaseLabel'>, index: number): Promise<boolean> {
+  const intentId = order.intent?.id;
+  if (intentId === undefined) return true; // run outside a recorded intent: nothing to resume
+  let recorded = false;
+  try {
+    await mutateOrder(ctx, order.id, (current) => {
+      recorded = false;
+      const intent = current.intent;
+      if (intent?.id !== intentId) return null;
+      const effects = intent.effects.map((e) => (e.kind === 'purchaseLabel' && e.shipmentId === effect.shipmentId ? { ...e, unsettled: index } : e));
+      current.intent = { ...intent, effects };
+      recorded = true;
+      return { order: current };
+    });
+  } catch (err) {
+    ctx.reportError(err, `recording the label fallback of shipment ${effect.shipmentId}`);
+    return false;
+  }
+  return recorded;
+}
+
 const executors: { [K in EffectKind]: Executor<K> } = {
   async purchaseLabel(ctx, order, effect) {
     const shipment = findShipment(order, effect.shipmentId);
     const failures: { carrierId: string; service: string; message: string }[] = [];
+    // Only an outright refusal moves on to the next rate, so at most one candidate can hold a
+    // label: the one whose answer went missing. A resume starts there; the ones before it refused,
+    // and asking them again could buy a second label.
+    const from = effect.unsettled ?? 0;
     for (const [i, rate] of effect.candidates.entries()) {
+      if (i < from) continue;
+      if (i > from && !(await recordFallback(ctx, order, effect, i))) {
+        throw new FulfillmentError('CARRIER_ERROR', `Could not record the fallback to carrier ${rate.carrierId} for shipment ${shipment.id}; retry later`, {
+          details: { failures },
+          retryable: true,
+        });
+      }
       try {
         return { rate, label: await issueLabel(ctx, order, shipment, rate) };
       } catch (err) {

@@ -2,9 +2,9 @@
 // that leave the shipment packed, and resumable label-then-capture.
 import { describe, expect, it } from 'vitest';
 import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
-import type { FulfillmentConfig } from '../../src/index.js';
+import { type FulfillmentConfig, createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
-import { type ShopAdapters, expectCode, flatRateCarrier, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';
+import { EAST, type ShopAdapters, WEST, expectCode, flatRateCarrier, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';
 
 /** A shop with one packed shipment of 2 mugs at east. */
 async function packedShop(
@@ -113,6 +113,74 @@ describe('label purchase failures', () => {
     expect(shipped.label?.trackingNumber).toBe(lossy?.labels()[0]?.trackingNumber);
     expect(lossy?.labels()).toHaveLength(1);
     expect(await backup.track('TR00000001')).toEqual([]);
+  });
+
+  /** Equal rates (ties go by carrier id): alpha-co refuses its first label, beta-co loses its first three answers. */
+  async function refusedThenLost() {
+    let picky: ReturnType<typeof sandboxCarrier> | undefined;
+    let lossy: ReturnType<typeof sandboxCarrier> | undefined;
+    const shop = await packedShop((clock) => {
+      picky = sandboxCarrier({ id: 'alpha-co', clock, fault: (op, attempt) => (op === 'createShipment' && attempt === 1 ? 'rejected' : null) });
+      lossy = sandboxCarrier({ id: 'beta-co', clock, fault: (op, attempt) => (op === 'createShipment' && attempt <= 3 ? 'late' : null) });
+      return { carriers: [picky, lossy], policy: { rateSelection: 'cheapest' } };
+    });
+    const error = await expectCode(shop.ff.fulfillment.ship(shop.shipmentId), 'CARRIER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect((error.details.failures as { carrierId: string }[]).map((f) => f.carrierId)).toEqual(['alpha-co', 'beta-co']);
+    expect(picky!.labels()).toHaveLength(0);
+    expect(lossy!.labels()).toHaveLength(1);
+    return { ...shop, picky: picky!, lossy: lossy! };
+  }
+
+  it('after a fallback, a retry resumes at the carrier whose answer was lost, not at the one that refused', async () => {
+    const { ff, shipmentId, picky, lossy } = await refusedThenLost();
+    // The refusing carrier would now sell a label: asking it again would leave two live labels.
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.rate?.carrierId).toBe('beta-co');
+    expect(shipped.label?.trackingNumber).toBe(lossy.labels()[0]?.trackingNumber);
+    expect(lossy.labels()).toHaveLength(1);
+    expect(picky.labels()).toHaveLength(0);
+  });
+
+  it('a process that dies after a fallback leaves it recorded: the takeover resumes at that carrier', async () => {
+    let release: (() => void) | undefined;
+    let alpha: ReturnType<typeof sandboxCarrier> | undefined;
+    let beta: ReturnType<typeof sandboxCarrier> | undefined;
+    const shop = await packedShop((clock) => {
+      alpha = sandboxCarrier({ id: 'alpha-co', clock, fault: (op, attempt) => (op === 'createShipment' && attempt === 1 ? 'rejected' : null) });
+      beta = sandboxCarrier({ id: 'beta-co', clock });
+      // beta-co's first purchase goes through, and its answer never comes back: the process is gone.
+      const buy = beta.createShipment.bind(beta);
+      let calls = 0;
+      beta.createShipment = async (request, options) => {
+        const label = await buy(request, options);
+        if (++calls === 1) await new Promise<void>((resolve) => (release = resolve));
+        return label;
+      };
+      return { carriers: [alpha, beta], policy: { rateSelection: 'cheapest', retry: { timeoutMs: 600_000, retries: 0, baseDelayMs: 1 } } };
+    });
+    const { ff, storage, clock, payments, notifier, shipmentId } = shop;
+    const dying = ff.fulfillment.ship(shipmentId);
+    for (let i = 0; i < 50 && release === undefined; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(release, 'beta-co was asked').toBeDefined();
+    clock.advance(61_000); // past the intent lease
+    const successor = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: [alpha!, beta!], payments, notifier, policy: { rateSelection: 'cheapest', retry: { timeoutMs: 200, retries: 0, baseDelayMs: 1 } } });
+    const { shipment: shipped } = await successor.fulfillment.ship(shipmentId);
+    expect(shipped.rate?.carrierId).toBe('beta-co');
+    expect(shipped.label?.trackingNumber).toBe(beta!.labels()[0]?.trackingNumber);
+    expect(beta!.labels()).toHaveLength(1);
+    expect(alpha!.labels()).toHaveLength(0);
+    release!();
+    await dying;
+  });
+
+  it('cancelling after a fallback whose answer was lost voids that label and buys none at the carrier that refused', async () => {
+    const { ff, order, picky, lossy } = await refusedThenLost();
+    await ff.orders.cancel(order.id, { reason: 'customer changed mind' });
+    const tn = lossy.labels()[0]!.trackingNumber;
+    expect(lossy.schedule(tn).map((e) => e.status)).toContain('cancelled');
+    expect(lossy.labels()).toHaveLength(1);
+    expect(picky.labels()).toHaveLength(0);
   });
 
   it('cancelling after a purchase whose answer was lost voids the label the carrier did sell', async () => {
