@@ -8,7 +8,7 @@ import type { Order } from '../domain/order.js';
 import type { EngineContext } from './context.js';
 import { compensationOf, executeEffect, isRefusal } from './effects.js';
 import { collectHostActions, withHostActionMessages } from './host-actions.js';
-import { orderKeys, orderTags } from './order-index.js';
+import { indexChanges, indexOf } from './order-index.js';
 export { INTENT_TAG } from './order-index.js';
 import { type IntentHandler, type IntentWrite, intentHandler } from './intent-registry.js';
 import { type OrderChange, loadOrder, mutateOrder } from './order-writer.js';
@@ -88,6 +88,7 @@ export async function act(
       current = await resumeIntent(ctx, current);
       pending = pendingIntent(current);
     }
+    const before = indexOf(current);
     const { value: decision, actions: decided } = collectHostActions(ctx, () => decide(current, attempt > 1));
     if (decision.kind === 'done') return current;
     const takesOver = decision.kind === 'intent' && pending !== null && decision.supersedes === pending.id;
@@ -124,8 +125,7 @@ export async function act(
       await ctx.storage.updateOrder(
         {
           order: next,
-          keys: orderKeys(next),
-          tags: orderTags(next),
+          ...indexChanges(before, next),
           events: change.events,
           outbox: withHostActionMessages(change.outbox, next.id, next.version, decided),
           reservationExpiry: change.reservationExpiry,
@@ -210,7 +210,8 @@ export async function joinIntent(ctx: EngineContext, order: Order, intent: Order
   if (!pending || pending.id !== intent.id) return current;
   const claimed: OrderIntent = { ...pending, stalled: false, startedAt: ctx.nowIso() };
   const next: Order = { ...current, intent: claimed, version: current.version + 1, updatedAt: ctx.nowIso() };
-  await ctx.storage.updateOrder({ order: next, keys: orderKeys(next), tags: orderTags(next) }, current.version);
+  // A claim changes neither keys nor tags: the order was tagged for its pending intent already.
+  await ctx.storage.updateOrder({ order: next }, current.version);
   return runIntent(ctx, next, claimed, handler);
 }
 

@@ -59,6 +59,34 @@ export function orderTags(order: Order): string[] {
   return [...tags];
 }
 
+/** An order's lookup keys and index tags, as last written. */
+export interface OrderIndex {
+  keys: string[];
+  tags: string[];
+}
+
+/** The keys and tags of `order`, taken before a command edits it. */
+export function indexOf(order: Order): OrderIndex {
+  return { keys: orderKeys(order), tags: orderTags(order) };
+}
+
+/**
+ * The keys and tags an update of an order stored with `before` must carry:
+ * each set only when it changed, since an omitted set stays as stored. Most
+ * writes (a scan, a pick, a claimed intent) change neither.
+ */
+export function indexChanges(before: OrderIndex, next: Order): { keys?: string[]; tags?: string[] } {
+  const keys = orderKeys(next);
+  const tags = orderTags(next);
+  return { ...(sameSet(before.keys, keys) ? {} : { keys }), ...(sameSet(before.tags, tags) ? {} : { tags }) };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a.every((x) => b.includes(x));
+  return true;
+}
+
 /** Whether any shipment of the order has left the building. */
 export function hasShipped(order: Order): boolean {
   return order.shipments.some((s) => SHIPPED_STATUSES.has(s.status));

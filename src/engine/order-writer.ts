@@ -6,7 +6,7 @@ import type { Order } from '../domain/order.js';
 import type { OrderWrite, OutboxMessageInput } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { collectHostActions, withHostActionMessages } from './host-actions.js';
-import { orderKeys, orderTags } from './order-index.js';
+import { indexChanges, indexOf } from './order-index.js';
 
 /** What a mutation wants written. Return `null` from the mutator to write nothing. */
 export interface OrderChange {
@@ -42,6 +42,7 @@ export async function mutateOrder(
 ): Promise<Order> {
   let current = preloaded ?? (await loadOrder(ctx, orderId));
   for (let attempt = 1; ; attempt++) {
+    const before = indexOf(current);
     const { value: change, actions } = collectHostActions(ctx, () => mutate(current));
     if (!change) return current;
     const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
@@ -49,8 +50,7 @@ export async function mutateOrder(
       await ctx.storage.updateOrder(
         {
           order: next,
-          keys: orderKeys(next),
-          tags: orderTags(next),
+          ...indexChanges(before, next),
           events: change.events,
           outbox: withHostActionMessages(change.outbox, next.id, next.version, actions),
           reservationExpiry: change.reservationExpiry,
