@@ -10,6 +10,7 @@ import type { SandboxFault } from '../../src/sandbox/sandbox-faults.js';
 import { type SandboxPayment, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { heldQuantity } from '../../src/domain/inventory.js';
 import type { Order } from '../../src/domain/order.js';
+import { HANDOVER_DUE_TAG, INTENT_TAG, backorderTag, orderKeys, orderTags, voidTag } from '../../src/engine/order-index.js';
 import { authorizeKey } from '../../src/engine/payment-flow.js';
 import { type Fulfillment, createFulfillment } from '../../src/index.js';
 import type { PaymentAdapter } from '../../src/ports/payment.js';
@@ -297,6 +298,19 @@ async function assertConsistent(shop: Shop, orderIds: string[]): Promise<void> {
     const cancellations = (await storage.orderEvents(id)).filter((e) => e.type === 'order.cancelled').length;
     if (order.status === 'cancelled') expect(cancellations, `${label}: cancellation events`).toBeGreaterThanOrEqual(1);
     expect(got.get('order.cancelled') ?? 0, `${label}: order.cancelled`).toBe(cancellations);
+  }
+
+  // The store's index agrees with every order: its keys find it, and exactly its tags list it.
+  const tagged = new Map<string, Set<string>>();
+  for (const tag of ['pick:east', 'pick:west', 'track:alpha', 'track:beta', INTENT_TAG, HANDOVER_DUE_TAG, voidTag, ...SKUS.map(backorderTag)]) tagged.set(tag, new Set());
+  for (const id of orderIds) {
+    const order = await current(ff, id);
+    for (const key of orderKeys(order)) expect(await storage.findOrderId(key), `${id}: key ${key}`).toBe(id);
+    for (const tag of orderTags(order)) tagged.set(tag, (tagged.get(tag) ?? new Set()).add(id));
+  }
+  for (const [tag, want] of tagged) {
+    const listed = (await storage.listOrders({ tag, limit: 500 })).items.map((o) => o.id).filter((x) => orderIds.includes(x));
+    expect(new Set(listed), `orders tagged ${tag}`).toEqual(want);
   }
 
   // No capture or refund applied twice under one key, and at most one capture per shipment.
