@@ -2,7 +2,10 @@
 // while many orders run at once; a bounded-retry worker drives each order as
 // far as it goes and cancels the rest. Afterwards every order must be
 // consistent: no double capture, no double label, no lost notification.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStorage } from '../../src/storage/postgres/postgres-storage.js';
+import type { StorageAdapter } from '../../src/ports/storage.js';
+import { type TestDatabase, openPostgres } from '../helpers/database.js';
 import { type MemoryNotifier, memoryNotifier } from '../../src/notifiers/memory/memory-notifier.js';
 import { memoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { type SandboxCarrier, sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
@@ -70,10 +73,18 @@ function slowPayments(inner: SandboxPayment, chaos: Chaos): PaymentAdapter {
   };
 }
 
-function chaoticShop(seed: number) {
+/** Where the two instances keep their state: one memory store, or two adapters on one schema. */
+type Stores = () => Promise<[StorageAdapter, StorageAdapter]>;
+
+const memoryStores: Stores = async () => {
+  const storage = memoryStorage();
+  return [storage, storage];
+};
+
+async function chaoticShop(seed: number, stores: Stores) {
   const chaos: Chaos = { on: true, random: seededRandom(seed), injected: { error: 0, timeout: 0, late: 0, rejected: 0, slow: 0 } };
   const clock = fakeClock('2026-03-02T09:00:00.000Z');
-  const storage = memoryStorage();
+  const [storage, rivalStorage] = await stores();
   const sandbox = (id: string) =>
     sandboxCarrier({ id, clock, fault: (op) => roll(chaos, op === 'createShipment' || op === 'getRates') });
   const oracle = (id: string) => sandboxCarrier({ id, clock });
@@ -89,9 +100,9 @@ function chaoticShop(seed: number) {
   const notifier: MemoryNotifier = memoryNotifier({ fault: () => (chaos.on && chaos.random() < 0.25 ? count(chaos, 'error') : null) });
   const paymentAdapter = slowPayments(rawPayments, chaos);
   // Two application instances on one store: a second worker sometimes acts on the same order at once.
-  const instance = () =>
+  const instance = (store: StorageAdapter) =>
     createFulfillment({
-      storage,
+      storage: store,
       clock,
       locations: [EAST, WEST],
       carriers,
@@ -106,12 +117,12 @@ function chaoticShop(seed: number) {
       // Faults are the point here; follow-up failures are expected and healed by retries.
       onBackgroundError: () => undefined,
     });
-  const ff = instance();
-  const rival = instance();
+  const ff = instance(storage);
+  const rival = instance(rivalStorage);
   return { ff, rival, clock, storage, chaos, rawCarriers, carriers, payments: rawPayments, notifier };
 }
 
-type Shop = ReturnType<typeof chaoticShop>;
+type Shop = Awaited<ReturnType<typeof chaoticShop>>;
 
 /** Run a command the way a worker would: a few tries, then give up. */
 async function tryHard<T>(fn: () => Promise<T>, tries = 4): Promise<T | undefined> {
@@ -327,8 +338,8 @@ async function assertConsistent(shop: Shop, orderIds: string[]): Promise<void> {
   expect(await ff.outbox.stats()).toEqual({ pending: 0, leased: 0, parked: 0 });
 }
 
-async function simulate(seed: number, orders: number) {
-  const shop = chaoticShop(seed);
+async function simulate(seed: number, orders: number, stores: Stores) {
+  const shop = await chaoticShop(seed, stores);
   const { ff } = shop;
   const rand = seededRandom(seed * 7 + 1);
   shop.chaos.on = false;
@@ -356,16 +367,49 @@ async function simulate(seed: number, orders: number) {
   return { shop, ids };
 }
 
+async function runSeed(seed: number, stores: Stores): Promise<void> {
+  const { shop, ids } = await simulate(seed, 40, stores);
+  expect(ids.length).toBeGreaterThan(30);
+  // Every kind of fault actually happened.
+  for (const kind of ['error', 'timeout', 'late', 'slow'] as const) expect(shop.chaos.injected[kind], kind).toBeGreaterThan(0);
+  await assertConsistent(shop, ids);
+  const statuses = await Promise.all(ids.map(async (id) => (await current(shop.ff, id)).status));
+  // The faults must not have turned the run into "cancel everything".
+  expect(statuses.filter((s) => s === 'delivered').length).toBeGreaterThan(ids.length / 3);
+}
+
+const seeds = process.env.FAULT_SEEDS ? process.env.FAULT_SEEDS.split(',').map(Number) : [11, 2026];
+
 describe('fault injection across many orders', () => {
-  // Two seeds keep the suite fast; FAULT_SEEDS=1,2,3,... runs a wider sweep (60 seeds pass).
-  it.each(process.env.FAULT_SEEDS ? process.env.FAULT_SEEDS.split(',').map(Number) : [11, 2026])('seed %i: every order ends consistent', async (seed) => {
-    const { shop, ids } = await simulate(seed, 40);
-    expect(ids.length).toBeGreaterThan(30);
-    // Every kind of fault actually happened.
-    for (const kind of ['error', 'timeout', 'late', 'slow'] as const) expect(shop.chaos.injected[kind], kind).toBeGreaterThan(0);
-    await assertConsistent(shop, ids);
-    const statuses = await Promise.all(ids.map(async (id) => (await current(shop.ff, id)).status));
-    // The faults must not have turned the run into "cancel everything".
-    expect(statuses.filter((s) => s === 'delivered').length).toBeGreaterThan(ids.length / 3);
+  // Two seeds keep the suite fast; FAULT_SEEDS=1,2,3,... runs a wider sweep (500 seeds pass).
+  it.each(seeds)('seed %i: every order ends consistent', (seed) => runSeed(seed, memoryStores));
+});
+
+describe('fault injection across many orders on PostgreSQL, two pools', () => {
+  let first: TestDatabase | null = null;
+  let second: TestDatabase | null = null;
+  let problem: string | null = null;
+  beforeAll(async () => {
+    const opened = await openPostgres({ max: 6 });
+    ({ db: first, problem } = opened);
+    second = first ? (await openPostgres({ max: 6 })).db : null;
   });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+  // Two adapters (each with its own pool and write batches) on one schema, one per instance.
+  it.each(process.env.FAULT_SEEDS ? seeds : seeds.slice(0, 1))('seed %i: every order ends consistent', async (seed) => {
+    if (problem !== null) throw new Error(problem);
+    if (!first || !second) return;
+    const schema = first.schema();
+    const stores: Stores = async () => {
+      const a = postgresStorage({ client: first!.client, schema });
+      await a.migrate();
+      const b = postgresStorage({ client: second!.client, schema });
+      await b.migrate();
+      return [a, b];
+    };
+    await runSeed(seed, stores);
+  }, 120_000);
 });
