@@ -8,8 +8,18 @@ const stockLineSchema = z.object({ sku: z.string(), locationId: z.string(), quan
 
 /** One external effect of an intent, with everything needed to run it again under the same key. */
 export const effectSchema = z.discriminatedUnion('kind', [
-  /** Buy a label: the first candidate that issues one, each under its own key. */
-  z.object({ kind: z.literal('purchaseLabel'), shipmentId: z.string(), candidates: z.array(rateSchema), unsettled: z.number().int().nullable() }),
+  /**
+   * Buy a label: the first candidate that issues one, each under its own key. `unsettled` is a
+   * candidate whose answer went missing (it may hold a label, so its refusal proves nothing);
+   * `reached` the furthest candidate the purchase has moved on to after refusals.
+   */
+  z.object({
+    kind: z.literal('purchaseLabel'),
+    shipmentId: z.string(),
+    candidates: z.array(rateSchema),
+    unsettled: z.number().int().nullable(),
+    reached: z.number().int().nonnegative().optional(),
+  }),
   /** Void a bought label. */
   z.object({ kind: z.literal('voidLabel'), shipmentId: z.string(), carrierId: z.string(), label: labelSchema, key: z.string() }),
   /** Ask again, in order, under the keys of a purchase that was not answered, and void the label that comes back. */

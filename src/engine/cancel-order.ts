@@ -13,7 +13,6 @@ import { applyShipmentEvent } from '../machines/shipment.js';
 import type { StockLine } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { registerIntentHandler } from './intent-registry.js';
-import type { EffectOutcomes } from './effects.js';
 import { type Decision, act, isIdle } from './intents.js';
 import { recordLabelVoid } from './label-voids.js';
 import { shipmentValue } from './labels.js';
@@ -22,6 +21,7 @@ import { notify } from './notifications.js';
 import { orderIdSchema } from './order-commands.js';
 import { hasShipped } from './order-index.js';
 import { summarizeShipments, transitionOrder } from './order-transition.js';
+import { type EffectOutcomes, lastTried } from './effects.js';
 import { loadOrder } from './order-writer.js';
 import { findLostAuthorization } from './payment-flow.js';
 
@@ -93,7 +93,7 @@ function decideCancel(
     if (purchase?.kind === 'purchaseLabel') {
       // Only the candidate last tried can hold a label: the purchase moves on only after a refusal,
       // and records each move before it makes it.
-      const tried = purchase.candidates[purchase.unsettled ?? 0];
+      const tried = purchase.candidates[lastTried(purchase)];
       if (tried) effects.unshift({ kind: 'voidUnsettledLabel', shipmentId: purchase.shipmentId, candidates: [tried] });
     }
   }

@@ -44,22 +44,27 @@ export function voidRefused(shipmentId: string, trackingNumber: string): Fulfill
   );
 }
 
+/** The candidate a label purchase tried last, so the only one that can hold its label. */
+export function lastTried(effect: Of<'purchaseLabel'>): number {
+  return Math.max(effect.unsettled ?? 0, effect.reached ?? 0);
+}
+
 /**
- * Before a label purchase falls back to candidate `index`, record it as the one that may hold a
- * label, so that a resume after a crash starts there too. False when it could not be recorded
- * (the intent is no longer this runner's, or the store failed): then nothing past the refusal is
- * tried.
+ * Before a label purchase falls back to candidate `index`, record it on the intent, so that a
+ * resume after a crash starts there too. Only the runner that holds the intent may move it on:
+ * the write is fenced by the intent's id and the time of its claim, which a takeover after the
+ * lease renews. False when it could not be recorded; then nothing past the refusal is tried.
  */
 async function recordFallback(ctx: EngineContext, order: Order, effect: Of<'purchaseLabel'>, index: number): Promise<boolean> {
-  const intentId = order.intent?.id;
-  if (intentId === undefined) return true; // run outside a recorded intent: nothing to resume
+  const mine = order.intent;
+  if (!mine) return true; // run outside a recorded intent: nothing to resume
   let recorded = false;
   try {
     await mutateOrder(ctx, order.id, (current) => {
       recorded = false;
       const intent = current.intent;
-      if (intent?.id !== intentId) return null;
-      const effects = intent.effects.map((e) => (e.kind === 'purchaseLabel' && e.shipmentId === effect.shipmentId ? { ...e, unsettled: index } : e));
+      if (intent?.id !== mine.id || intent.startedAt !== mine.startedAt) return null;
+      const effects = intent.effects.map((e) => (e.kind === 'purchaseLabel' && e.shipmentId === effect.shipmentId ? { ...e, reached: index } : e));
       current.intent = { ...intent, effects };
       recorded = true;
       return { order: current };
@@ -78,12 +83,13 @@ const executors: { [K in EffectKind]: Executor<K> } = {
     // Only an outright refusal moves on to the next rate, so at most one candidate can hold a
     // label: the one whose answer went missing. A resume starts there; the ones before it refused,
     // and asking them again could buy a second label.
-    const from = effect.unsettled ?? 0;
+    const from = lastTried(effect);
     for (const [i, rate] of effect.candidates.entries()) {
       if (i < from) continue;
       if (i > from && !(await recordFallback(ctx, order, effect, i))) {
+        // The refusals so far stand (a resume starts at the last recorded candidate and may move on).
         throw new FulfillmentError('CARRIER_ERROR', `Could not record the fallback to carrier ${rate.carrierId} for shipment ${shipment.id}; retry later`, {
-          details: { failures },
+          details: { failures, fallback: i },
           retryable: true,
         });
       }

@@ -8,7 +8,7 @@ import type { Order } from '../domain/order.js';
 import type { EngineContext } from './context.js';
 import { compensationOf, executeEffect, isRefusal } from './effects.js';
 import { collectHostActions, withHostActionMessages } from './host-actions.js';
-import { indexChanges, indexOf } from './order-index.js';
+import { indexUpdate } from './order-index.js';
 export { INTENT_TAG } from './order-index.js';
 import { type IntentHandler, type IntentWrite, intentHandler } from './intent-registry.js';
 import { type OrderChange, loadOrder, mutateOrder } from './order-writer.js';
@@ -88,7 +88,6 @@ export async function act(
       current = await resumeIntent(ctx, current);
       pending = pendingIntent(current);
     }
-    const before = indexOf(current);
     const { value: decision, actions: decided } = collectHostActions(ctx, () => decide(current, attempt > 1));
     if (decision.kind === 'done') return current;
     const takesOver = decision.kind === 'intent' && pending !== null && decision.supersedes === pending.id;
@@ -121,11 +120,12 @@ export async function act(
       change = { order: current, ...decision.write };
     }
     const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
+    const { written, ...index } = indexUpdate(current, next);
     try {
       await ctx.storage.updateOrder(
         {
           order: next,
-          ...indexChanges(before, next),
+          ...index,
           events: change.events,
           outbox: withHostActionMessages(change.outbox, next.id, next.version, decided),
           reservationExpiry: change.reservationExpiry,
@@ -137,6 +137,7 @@ export async function act(
       current = await loadOrder(ctx, orderId);
       continue;
     }
+    written();
     if (change.events?.length) ctx.bus.emit(change.events);
     return intent ? runIntent(ctx, next, intent, handler) : next;
   }
@@ -210,8 +211,9 @@ export async function joinIntent(ctx: EngineContext, order: Order, intent: Order
   if (!pending || pending.id !== intent.id) return current;
   const claimed: OrderIntent = { ...pending, stalled: false, startedAt: ctx.nowIso() };
   const next: Order = { ...current, intent: claimed, version: current.version + 1, updatedAt: ctx.nowIso() };
-  // A claim changes neither keys nor tags: the order was tagged for its pending intent already.
-  await ctx.storage.updateOrder({ order: next }, current.version);
+  const { written, ...index } = indexUpdate(current, next);
+  await ctx.storage.updateOrder({ order: next, ...index }, current.version);
+  written();
   return runIntent(ctx, next, claimed, handler);
 }
 
@@ -229,7 +231,8 @@ function sleep(ms: number): Promise<void> {
 async function stall(ctx: EngineContext, orderId: string, intent: OrderIntent, index: number, err: unknown): Promise<void> {
   const candidate = isFulfillmentError(err) ? (err.details as { candidate?: unknown }).candidate : undefined;
   await mutateOrder(ctx, orderId, (current) => {
-    if (current.intent?.id !== intent.id) return null;
+    // A runner whose lease lapsed and whose intent another call claimed leaves the record to it.
+    if (current.intent?.id !== intent.id || current.intent.startedAt !== intent.startedAt) return null;
     const effects = current.intent.effects.map((e, i) =>
       i === index && e.kind === 'purchaseLabel' && typeof candidate === 'number' ? { ...e, unsettled: candidate } : e,
     );

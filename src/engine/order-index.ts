@@ -59,32 +59,42 @@ export function orderTags(order: Order): string[] {
   return [...tags];
 }
 
-/** An order's lookup keys and index tags, as last written. */
+/** An order's lookup keys and index tags. */
 export interface OrderIndex {
   keys: string[];
   tags: string[];
 }
 
-/** The keys and tags of `order`, taken before a command edits it. */
-export function indexOf(order: Order): OrderIndex {
-  return { keys: orderKeys(order), tags: orderTags(order) };
+// The index stored with an order object's version, for objects read from or written to storage.
+// Commands edit those objects in place, so it is taken when the object leaves or enters storage.
+const storedIndexes = new WeakMap<Order, OrderIndex>();
+
+/** Remember the index `order` was stored with: call on an order just read, before anything edits it. */
+export function noteStored(order: Order): Order {
+  storedIndexes.set(order, { keys: orderKeys(order), tags: orderTags(order) });
+  return order;
 }
 
 /**
- * The keys and tags an update of an order stored with `before` must carry:
- * each set only when it changed, since an omitted set stays as stored. Most
- * writes (a scan, a pick, a claimed intent) change neither.
+ * The keys and tags an update of `stored` (an order as read, at the version the write expects)
+ * to `next` must carry: each set only when it changed, since an omitted set stays as stored. Most
+ * writes (a scan, a pick, a claimed intent) change neither. An order object whose stored index is
+ * not known gets both sets in full. Call `written` once the write succeeded.
  */
-export function indexChanges(before: OrderIndex, next: Order): { keys?: string[]; tags?: string[] } {
+export function indexUpdate(stored: Order, next: Order): { keys?: string[]; tags?: string[]; written: () => void } {
   const keys = orderKeys(next);
   const tags = orderTags(next);
-  return { ...(sameSet(before.keys, keys) ? {} : { keys }), ...(sameSet(before.tags, tags) ? {} : { tags }) };
+  const known = storedIndexes.get(stored);
+  const written = () => void storedIndexes.set(next, { keys, tags });
+  if (!known) return { keys, tags, written };
+  return { ...(sameSet(known.keys, keys) ? {} : { keys }), ...(sameSet(known.tags, tags) ? {} : { tags }), written };
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a.every((x) => b.includes(x));
-  return true;
+  const set = new Set(a);
+  if (set.size !== a.length) return false;
+  return b.every((x) => set.has(x));
 }
 
 /** Whether any shipment of the order has left the building. */

@@ -6,7 +6,7 @@ import type { Order } from '../domain/order.js';
 import type { OrderWrite, OutboxMessageInput } from '../ports/storage.js';
 import type { EngineContext } from './context.js';
 import { collectHostActions, withHostActionMessages } from './host-actions.js';
-import { indexChanges, indexOf } from './order-index.js';
+import { indexUpdate, noteStored } from './order-index.js';
 
 /** What a mutation wants written. Return `null` from the mutator to write nothing. */
 export interface OrderChange {
@@ -23,7 +23,7 @@ const MAX_ATTEMPTS = 8;
 export async function loadOrder(ctx: EngineContext, orderId: string): Promise<Order> {
   const order = await ctx.storage.getOrder(orderId);
   if (!order) throw new FulfillmentError('NOT_FOUND', `Order ${orderId} not found`, { details: { orderId } });
-  return order;
+  return noteStored(order);
 }
 
 /**
@@ -42,21 +42,22 @@ export async function mutateOrder(
 ): Promise<Order> {
   let current = preloaded ?? (await loadOrder(ctx, orderId));
   for (let attempt = 1; ; attempt++) {
-    const before = indexOf(current);
     const { value: change, actions } = collectHostActions(ctx, () => mutate(current));
     if (!change) return current;
     const next: Order = { ...change.order, version: current.version + 1, updatedAt: ctx.nowIso() };
+    const { written, ...index } = indexUpdate(current, next);
     try {
       await ctx.storage.updateOrder(
         {
           order: next,
-          ...indexChanges(before, next),
+          ...index,
           events: change.events,
           outbox: withHostActionMessages(change.outbox, next.id, next.version, actions),
           reservationExpiry: change.reservationExpiry,
         },
         current.version,
       );
+      written();
       if (change.events?.length) ctx.bus.emit(change.events);
       return next;
     } catch (err) {

@@ -2,6 +2,7 @@
 // that leave the shipment packed, and resumable label-then-capture.
 import { describe, expect, it } from 'vitest';
 import { sandboxCarrier } from '../../src/carriers/sandbox/sandbox-carrier.js';
+import { FulfillmentError } from '../../src/domain/errors.js';
 import { type FulfillmentConfig, createFulfillment } from '../../src/index.js';
 import { fakeClock } from '../../src/testing/fake-clock.js';
 import { EAST, type ShopAdapters, WEST, expectCode, flatRateCarrier, makeShop, orderFor, reload, shipmentOf, stock } from '../helpers/shop.js';
@@ -172,6 +173,69 @@ describe('label purchase failures', () => {
     expect(alpha!.labels()).toHaveLength(0);
     release!();
     await dying;
+  });
+
+  it('a runner whose lease lapsed cannot move the purchase on: the one that took over buys the only label', async () => {
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const gates: (() => void)[] = [];
+    let alpha: ReturnType<typeof sandboxCarrier> | undefined;
+    let beta: ReturnType<typeof sandboxCarrier> | undefined;
+    const policy = { rateSelection: 'cheapest' as const, retry: { timeoutMs: 600_000, retries: 0, baseDelayMs: 1 } };
+    const shop = await packedShop((clock) => {
+      alpha = sandboxCarrier({ id: 'alpha-co', clock });
+      beta = sandboxCarrier({ id: 'beta-co', clock });
+      // alpha-co answers slowly: its first answer is a refusal, the second (same key) a sale.
+      const buy = alpha.createShipment.bind(alpha);
+      let calls = 0;
+      alpha.createShipment = async (request, options) => {
+        const n = ++calls;
+        await new Promise<void>((resolve) => gates.push(resolve));
+        if (n === 1) throw new FulfillmentError('CARRIER_ERROR', 'Label refused', { retryable: false });
+        return buy(request, options);
+      };
+      return { carriers: [alpha, beta], policy };
+    });
+    const { ff, storage, clock, payments, notifier, shipmentId } = shop;
+    const first = ff.fulfillment.ship(shipmentId).catch((err: unknown) => err);
+    while (gates.length < 1) await tick();
+    clock.advance(61_000); // the first runner's lease lapses while its call is out
+    const successor = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: [alpha!, beta!], payments, notifier, policy });
+    const second = successor.fulfillment.ship(shipmentId).catch((err: unknown) => err);
+    while (gates.length < 2) await tick();
+    gates[0]!(); // the first runner hears its refusal: moving on to beta-co is no longer its call
+    expect(await first).toMatchObject({ code: 'CARRIER_ERROR', retryable: true });
+    gates[1]!();
+    const shipped = await second;
+    expect(shipped).toMatchObject({ shipment: { status: 'shipped', rate: { carrierId: 'alpha-co' } } });
+    expect(alpha!.labels()).toHaveLength(1);
+    expect(beta!.labels()).toHaveLength(0);
+  });
+
+  it('a fallback that could not be recorded is taken by the retry: refusals already heard stand', async () => {
+    const refuse = (op: string) => (op === 'createShipment' ? ('rejected' as const) : null);
+    let gamma: ReturnType<typeof sandboxCarrier> | undefined;
+    const { ff, storage, shipmentId } = await packedShop((clock) => {
+      gamma = sandboxCarrier({ id: 'gamma-co', clock });
+      return {
+        carriers: [sandboxCarrier({ id: 'alpha-co', clock, fault: refuse }), sandboxCarrier({ id: 'beta-co', clock, fault: refuse }), gamma],
+        policy: { rateSelection: 'cheapest', retry: { timeoutMs: 200, retries: 0, baseDelayMs: 1 } },
+      };
+    });
+    const update = storage.updateOrder.bind(storage);
+    let failed = false;
+    storage.updateOrder = async (write, expectedVersion) => {
+      const effect = write.order.intent?.effects[0];
+      if (!failed && effect?.kind === 'purchaseLabel' && effect.reached === 2) {
+        failed = true;
+        throw new FulfillmentError('ADAPTER_ERROR', 'Store unavailable', { retryable: true });
+      }
+      return update(write, expectedVersion);
+    };
+    await expectCode(ff.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
+    expect(gamma!.labels()).toHaveLength(0);
+    const { shipment: shipped } = await ff.fulfillment.ship(shipmentId);
+    expect(shipped.rate?.carrierId).toBe('gamma-co');
+    expect(gamma!.labels()).toHaveLength(1);
   });
 
   it('cancelling after a fallback whose answer was lost voids that label and buys none at the carrier that refused', async () => {
