@@ -12,6 +12,7 @@ import { type SandboxCarrier, sandboxCarrier } from '../../src/carriers/sandbox/
 import type { SandboxFault } from '../../src/sandbox/sandbox-faults.js';
 import { type SandboxPayment, sandboxPayment } from '../../src/payments/sandbox/sandbox-payment.js';
 import { heldQuantity } from '../../src/domain/inventory.js';
+import type { DomainEvent } from '../../src/domain/events.js';
 import type { Order } from '../../src/domain/order.js';
 import { HANDOVER_DUE_TAG, INTENT_TAG, backorderTag, orderKeys, orderTags, voidTag } from '../../src/engine/order-index.js';
 import { authorizeKey } from '../../src/engine/payment-flow.js';
@@ -225,11 +226,13 @@ async function heal(shop: Shop, orderIds: string[]): Promise<void> {
 }
 
 /** Notifications each order must have produced, as `template` counts. */
-function expectedNotifications(order: Order): Map<string, number> {
+function expectedNotifications(order: Order, history: readonly DomainEvent[]): Map<string, number> {
   const want = new Map<string, number>();
   const add = (t: string, n = 1) => want.set(t, (want.get(t) ?? 0) + n);
   const shipped = order.shipments.filter((s) => s.shippedAt !== null);
-  if (order.payment.authorized > 0) add('order.confirmed');
+  // Confirmed once paid. An authorization found only to be voided by a cancellation (its answer
+  // was lost at placement) is recorded on the order, but the customer was never told "confirmed".
+  if (history.some((e) => e.type === 'payment.authorized')) add('order.confirmed');
   if (shipped.length > 0) add('shipment.shipped', shipped.length);
   const delivered = shipped.filter((s) => s.status === 'delivered').length;
   // Out-for-delivery is not expected: when its scan arrives after the delivery
@@ -302,11 +305,12 @@ async function assertConsistent(shop: Shop, orderIds: string[]): Promise<void> {
     // Notifications: each expected one delivered exactly once.
     const got = new Map<string, number>();
     for (const m of notifier.messages.filter((x) => x.data.orderId === id)) got.set(m.template, (got.get(m.template) ?? 0) + 1);
-    for (const [template, n] of expectedNotifications(order)) expect(got.get(template) ?? 0, `${label}: ${template}`).toBe(n);
+    const history = await storage.orderEvents(id);
+    for (const [template, n] of expectedNotifications(order, history)) expect(got.get(template) ?? 0, `${label}: ${template}`).toBe(n);
     const delivered = order.shipments.filter((s) => s.status === 'delivered').length;
     expect(got.get('shipment.out_for_delivery') ?? 0, `${label}: out for delivery`).toBeLessThanOrEqual(delivered);
     // One notice per cancellation: a whole-order cancel, or each short pick that cancelled lines.
-    const cancellations = (await storage.orderEvents(id)).filter((e) => e.type === 'order.cancelled').length;
+    const cancellations = history.filter((e) => e.type === 'order.cancelled').length;
     if (order.status === 'cancelled') expect(cancellations, `${label}: cancellation events`).toBeGreaterThanOrEqual(1);
     expect(got.get('order.cancelled') ?? 0, `${label}: order.cancelled`).toBe(cancellations);
   }
@@ -399,9 +403,9 @@ describe('fault injection across many orders on PostgreSQL, two pools', () => {
     await first?.close();
   });
   // Two adapters (each with its own pool and write batches) on one schema, one per instance.
-  it.each(process.env.FAULT_SEEDS ? seeds : seeds.slice(0, 1))('seed %i: every order ends consistent', async (seed) => {
+  it.for(process.env.FAULT_SEEDS ? seeds : seeds.slice(0, 1))('seed %i: every order ends consistent', async (seed, context) => {
     if (problem !== null) throw new Error(problem);
-    if (!first || !second) return;
+    if (!first || !second) return context.skip();
     const schema = first.schema();
     const stores: Stores = async () => {
       const a = postgresStorage({ client: first!.client, schema });
