@@ -91,7 +91,7 @@ each tag, on every scan. Updates now send a set only when it changed; a scan cha
 Measured on the scan path alone (800 applied scans, 16 senders, CPU of Node and of the pool's
 PostgreSQL backends from \`/proc\`, three runs each): 550–590 µs of database CPU per scan before,
 410–440 µs after, and 0.59× before against 0.86× after in two bench runs on a quiet machine (load
-about 1).
+about 1); the full run recorded here gave 0.72× (runs from 0.58× to 0.88×).
 
 Why it is still missed (see the table for this run's ratio): before the index change a profile of the webhook phase alone
 on PostgreSQL (\`node:inspector\`, 2,500 deliveries, 16 senders, nothing else of the benchmark
@@ -131,7 +131,9 @@ static imports, each gzipped as served). The chunks loaded on first use are repo
 Already done: the default memory store is loaded on the first storage call (decision 73), so its
 7.1 KB gzipped leave the entry while \`createFulfillment({})\` keeps working; the carrier-status
 helpers, which only carrier adapters use, are exported from \`fulfillkit/adapters\` only (0.3 KB).
-Together these took the entry from 53.8 KB to 46.5 KB (47,653 bytes); about 6.7 KB are still over.
+Together these took the entry from 53.8 KB to 46.5 KB (47,653 bytes). This round's fixes
+(label fallbacks fenced by the intent's claim, the stored-index registry) added about 0.5 KB, so
+about 7.1 KB are over now.
 
 Why it is still over: the engine itself. Per module (esbuild metafile, minified bytes of the entry),
 the commands are the largest part (picking 6.0 K, cancellation 5.5 K, returns 4.8 K, payment flow

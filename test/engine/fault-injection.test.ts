@@ -403,7 +403,8 @@ describe('fault injection across many orders on PostgreSQL, two pools', () => {
     await first?.close();
   });
   // Two adapters (each with its own pool and write batches) on one schema, one per instance.
-  it.for(process.env.FAULT_SEEDS ? seeds : seeds.slice(0, 1))('seed %i: every order ends consistent', async (seed, context) => {
+  const pgSeeds = process.env.FAULT_SEEDS ? seeds : seeds.slice(0, 1);
+  it.for(pgSeeds)('seed %i: every order ends consistent', { timeout: 120_000 }, async (seed, context) => {
     if (problem !== null) throw new Error(problem);
     if (!first || !second) return context.skip();
     const schema = first.schema();
@@ -415,5 +416,5 @@ describe('fault injection across many orders on PostgreSQL, two pools', () => {
       return [a, b];
     };
     await runSeed(seed, stores);
-  }, 120_000);
+  });
 });
