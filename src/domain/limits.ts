@@ -98,24 +98,31 @@ const MAX_DEPTH = 64;
  * ```
  */
 export function findUnstorableText(value: unknown): { path: string; message: string } | null {
-  return unstorableAt(value, '', 0);
+  // Walked without building paths: every command's input passes through here, nearly always clean.
+  const trail: string[] = [];
+  const message = unstorableAt(value, 0, trail);
+  return message === null ? null : { path: trail.reverse().join('.'), message };
 }
 
-function unstorableAt(value: unknown, path: string, depth: number): { path: string; message: string } | null {
-  if (typeof value === 'string') {
-    const reason = unstorableText(value);
-    if (reason === null) return null;
-    const message = reason === 'nul_character' ? 'Text must not contain the NUL character (U+0000)' : 'Text must be well-formed Unicode (no unpaired surrogate)';
-    return { path, message };
-  }
+/** The problem with `value`, if any; on one, `trail` holds the keys leading to it, innermost first. */
+function unstorableAt(value: unknown, depth: number, trail: string[]): string | null {
+  if (typeof value === 'string') return textProblem(value);
   if (value === null || typeof value !== 'object') return null;
-  if (depth >= MAX_DEPTH) return { path, message: `Data is nested deeper than ${MAX_DEPTH} levels` };
-  for (const [key, child] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    const found = unstorableAt(key, at, depth) ?? unstorableAt(child, at, depth + 1);
-    if (found !== null) return found;
+  if (depth >= MAX_DEPTH) return `Data is nested deeper than ${MAX_DEPTH} levels`;
+  for (const key of Object.keys(value)) {
+    const found = textProblem(key) ?? unstorableAt((value as Record<string, unknown>)[key], depth + 1, trail);
+    if (found !== null) {
+      trail.push(key);
+      return found;
+    }
   }
   return null;
+}
+
+function textProblem(text: string): string | null {
+  const reason = unstorableText(text);
+  if (reason === null) return null;
+  return reason === 'nul_character' ? 'Text must not contain the NUL character (U+0000)' : 'Text must be well-formed Unicode (no unpaired surrogate)';
 }
 
 /**
