@@ -160,7 +160,9 @@ export async function runIntent(ctx: EngineContext, order: Order, intent: OrderI
         await stall(ctx, order.id, intent, i, err);
         throw err;
       }
-      await abandon(ctx, order, intent, handler, outcomes, i);
+      const taken = await abandon(ctx, order, intent, handler, outcomes, i);
+      // Another call claimed the intent after this runner's lease lapsed: its outcome is that call's.
+      if (taken) throw intentConflict(taken, taken.intent as OrderIntent);
       throw err;
     }
   }
@@ -232,25 +234,45 @@ async function stall(ctx: EngineContext, orderId: string, intent: OrderIntent, i
   const candidate = isFulfillmentError(err) ? (err.details as { candidate?: unknown }).candidate : undefined;
   await mutateOrder(ctx, orderId, (current) => {
     // A runner whose lease lapsed and whose intent another call claimed leaves the record to it.
-    if (current.intent?.id !== intent.id || current.intent.startedAt !== intent.startedAt) return null;
-    const effects = current.intent.effects.map((e, i) =>
+    const held = current.intent;
+    if (!held || !holds(current, intent)) return null;
+    const effects = held.effects.map((e, i) =>
       i === index && e.kind === 'purchaseLabel' && typeof candidate === 'number' ? { ...e, unsettled: candidate } : e,
     );
-    current.intent = { ...current.intent, effects, stalled: true, stalledAt: index };
+    current.intent = { ...held, effects, stalled: true, stalledAt: index };
     return { order: current };
   }).catch((e) => ctx.reportError(e, `recording the stalled ${intent.command} intent of ${orderId}`));
 }
 
-async function abandon(ctx: EngineContext, order: Order, intent: OrderIntent, handler: IntentHandler, outcomes: unknown[], failed: number): Promise<void> {
+/** Whether `order` still carries `intent` as this runner claimed it (same id, same claim). */
+export function holds(order: Order, intent: OrderIntent): boolean {
+  return order.intent?.id === intent.id && order.intent.startedAt === intent.startedAt;
+}
+
+/**
+ * Undo an intent refused for good and clear it. A runner whose intent another call has claimed
+ * (after this runner's lease lapsed) undoes nothing and clears nothing, since that call may
+ * still succeed with the same keys; then the order as found is returned.
+ */
+async function abandon(ctx: EngineContext, order: Order, intent: OrderIntent, handler: IntentHandler, outcomes: unknown[], failed: number): Promise<Order | null> {
+  const found = await loadOrder(ctx, order.id);
+  if (found.intent?.id === intent.id && !holds(found, intent)) return found;
   // Undo newest first; a compensation that fails leaves the intent pending for the sweep.
   for (let i = outcomes.length - 1; i >= 0; i--) {
     const undo = compensationOf(intent.id, i, intent.effects[i] as Effect, outcomes[i]);
     if (undo) await executeEffect(ctx, order, undo);
   }
+  let taken: Order | null = null;
   await mutateOrder(ctx, order.id, (current) => {
+    taken = null;
     if (current.intent?.id !== intent.id) return null;
+    if (!holds(current, intent)) {
+      taken = current;
+      return null;
+    }
     const write = handler.abort?.(ctx, current, intent, outcomes, failed) ?? {};
     current.intent = null;
     return { order: current, ...write };
-  });
+  }, found);
+  return taken;
 }

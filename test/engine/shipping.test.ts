@@ -211,6 +211,45 @@ describe('label purchase failures', () => {
     expect(beta!.labels()).toHaveLength(0);
   });
 
+  it('a runner whose lease lapsed and who hears the last refusal leaves the intent to its successor', async () => {
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const gates: (() => void)[] = [];
+    let alpha: ReturnType<typeof sandboxCarrier> | undefined;
+    let beta: ReturnType<typeof sandboxCarrier> | undefined;
+    const policy = { rateSelection: 'cheapest' as const, retry: { timeoutMs: 600_000, retries: 0, baseDelayMs: 1 } };
+    const shop = await packedShop((clock) => {
+      // alpha-co refuses its first label and would sell later; beta-co, the last candidate,
+      // answers slowly: a refusal first, then (same key) a sale.
+      alpha = sandboxCarrier({ id: 'alpha-co', clock, fault: (op, attempt) => (op === 'createShipment' && attempt === 1 ? 'rejected' : null) });
+      beta = sandboxCarrier({ id: 'beta-co', clock });
+      const buy = beta.createShipment.bind(beta);
+      let calls = 0;
+      beta.createShipment = async (request, options) => {
+        const n = ++calls;
+        await new Promise<void>((resolve) => gates.push(resolve));
+        if (n === 1) throw new FulfillmentError('CARRIER_ERROR', 'Label refused', { retryable: false });
+        return buy(request, options);
+      };
+      return { carriers: [alpha, beta], policy };
+    });
+    const { ff, storage, clock, payments, notifier, shipmentId, order } = shop;
+    // One service: two candidates, beta-co's the last.
+    const first = ff.fulfillment.ship(shipmentId, { service: 'sandbox_standard' }).catch((err: unknown) => err);
+    while (gates.length < 1) await tick();
+    clock.advance(61_000);
+    const successor = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: [alpha!, beta!], payments, notifier, policy });
+    const second = successor.fulfillment.ship(shipmentId).catch((err: unknown) => err);
+    while (gates.length < 2) await tick();
+    gates[0]!(); // every candidate refused the first runner, but the intent is no longer its own to abandon
+    expect(await first).toMatchObject({ code: 'CONCURRENCY_CONFLICT', retryable: true });
+    gates[1]!();
+    expect(await second).toMatchObject({ shipment: { status: 'shipped', rate: { carrierId: 'beta-co' } } });
+    await ff.fulfillment.ship(shipmentId).catch(() => undefined); // a retry finds it shipped
+    expect(beta!.labels()).toHaveLength(1);
+    expect(alpha!.labels()).toHaveLength(0);
+    expect((await storage.getOrder(order.id))?.intent ?? null).toBeNull();
+  });
+
   it('a fallback that could not be recorded is taken by the retry: refusals already heard stand', async () => {
     const refuse = (op: string) => (op === 'createShipment' ? ('rejected' as const) : null);
     let gamma: ReturnType<typeof sandboxCarrier> | undefined;
