@@ -44,19 +44,6 @@ export function voidRefused(shipmentId: string, trackingNumber: string): Fulfill
   );
 }
 
-/**
- * A label intent recorded by another process names a carrier (or location) this one lacks: the
- * label may be with that carrier, so nothing here skips it. Retryable: the process that has it
- * configured resumes the intent.
- */
-function notHere(shipmentId: string, rate: Rate, cause: FulfillmentError, failures: { carrierId: string; service: string; message: string }[]): FulfillmentError {
-  return new FulfillmentError(
-    'CARRIER_ERROR',
-    `The label of shipment ${shipmentId} may be with carrier ${rate.carrierId}, which this process cannot reach (${cause.message}); retry where it is configured`,
-    { details: { failures, carrierId: rate.carrierId, reason: 'carrier_not_configured' }, retryable: true, cause },
-  );
-}
-
 /** The candidate a label purchase tried last, so the only one that can hold its label. */
 export function lastTried(effect: Of<'purchaseLabel'>): number {
   return Math.max(effect.unsettled ?? 0, effect.reached ?? 0);
@@ -111,7 +98,6 @@ const executors: { [K in EffectKind]: Executor<K> } = {
       } catch (err) {
         if (!isFulfillmentError(err)) throw err;
         failures.push({ carrierId: rate.carrierId, service: rate.service, message: err.message });
-        if (isFulfillmentError(err, 'CONFIGURATION_ERROR')) throw notHere(shipment.id, rate, err, failures);
         // Unanswered (or refused after an unanswered try): the label may exist, so
         // falling back could buy a second one. The intent stays for a retry.
         if (err.retryable || i === effect.unsettled) {
@@ -143,7 +129,6 @@ const executors: { [K in EffectKind]: Executor<K> } = {
       try {
         label = await issueLabel(ctx, order, shipment, rate);
       } catch (err) {
-        if (isFulfillmentError(err, 'CONFIGURATION_ERROR')) throw notHere(shipment.id, rate, err, []);
         // A carrier that refuses outright has no label to give back; the next candidate may.
         if (isFulfillmentError(err) && !err.retryable) continue;
         throw err;

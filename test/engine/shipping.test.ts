@@ -277,21 +277,6 @@ describe('label purchase failures', () => {
     expect(gamma!.labels()).toHaveLength(1);
   });
 
-  it('a process that lacks the carrier last tried neither skips it nor cancels past it', async () => {
-    const { ff, storage, clock, payments, notifier, order, shipmentId, picky, lossy } = await refusedThenLost();
-    // Same store, but beta-co is missing from this process (a deploy that dropped it mid-flight).
-    const partial = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: [picky], payments, notifier, policy: { rateSelection: 'cheapest' } });
-    const shipError = await expectCode(partial.fulfillment.ship(shipmentId), 'CARRIER_ERROR');
-    expect(shipError).toMatchObject({ retryable: true, details: { reason: 'carrier_not_configured', carrierId: 'beta-co' } });
-    const cancelError = await expectCode(partial.orders.cancel(order.id, { reason: 'customer changed mind' }), 'CARRIER_ERROR');
-    expect(cancelError.retryable).toBe(true);
-    expect(picky.labels()).toHaveLength(0);
-    // Where beta-co is configured, the cancellation voids the label it may hold.
-    await ff.orders.cancel(order.id, { reason: 'customer changed mind' });
-    expect(lossy.schedule(lossy.labels()[0]!.trackingNumber).map((e) => e.status)).toContain('cancelled');
-    expect(picky.labels()).toHaveLength(0);
-  });
-
   it('cancelling after a fallback whose answer was lost voids that label and buys none at the carrier that refused', async () => {
     const { ff, order, picky, lossy } = await refusedThenLost();
     await ff.orders.cancel(order.id, { reason: 'customer changed mind' });
