@@ -161,8 +161,8 @@ export async function runIntent(ctx: EngineContext, order: Order, intent: OrderI
         throw err;
       }
       const taken = await abandon(ctx, order, intent, handler, outcomes, i);
-      // Another call claimed the intent after this runner's lease lapsed: its outcome is that call's.
-      if (taken) throw intentConflict(taken, taken.intent as OrderIntent);
+      // Another call holds the intent now (this runner's lease lapsed): its outcome is that call's.
+      if (taken?.intent) throw intentConflict(taken, taken.intent);
       throw err;
     }
   }
@@ -250,13 +250,14 @@ export function holds(order: Order, intent: OrderIntent): boolean {
 }
 
 /**
- * Undo an intent refused for good and clear it. A runner whose intent another call has claimed
- * (after this runner's lease lapsed) undoes nothing and clears nothing, since that call may
- * still succeed with the same keys; then the order as found is returned.
+ * Undo an intent refused for good and clear it. A runner that no longer holds its intent (after
+ * its lease lapsed, another call claimed it, finished it, or a cancellation took it over) undoes
+ * nothing and clears nothing: what was done is that call's to finish or undo, under the same
+ * keys. Then the order as found is returned.
  */
 async function abandon(ctx: EngineContext, order: Order, intent: OrderIntent, handler: IntentHandler, outcomes: unknown[], failed: number): Promise<Order | null> {
   const found = await loadOrder(ctx, order.id);
-  if (found.intent?.id === intent.id && !holds(found, intent)) return found;
+  if (!holds(found, intent)) return found;
   // Undo newest first; a compensation that fails leaves the intent pending for the sweep.
   for (let i = outcomes.length - 1; i >= 0; i--) {
     const undo = compensationOf(intent.id, i, intent.effects[i] as Effect, outcomes[i]);
@@ -265,7 +266,6 @@ async function abandon(ctx: EngineContext, order: Order, intent: OrderIntent, ha
   let taken: Order | null = null;
   await mutateOrder(ctx, order.id, (current) => {
     taken = null;
-    if (current.intent?.id !== intent.id) return null;
     if (!holds(current, intent)) {
       taken = current;
       return null;
