@@ -175,78 +175,61 @@ describe('label purchase failures', () => {
     await dying;
   });
 
-  it('a runner whose lease lapsed cannot move the purchase on: the one that took over buys the only label', async () => {
+  /**
+   * alpha-co and beta-co at equal rates; `slow` answers each purchase only when its gate opens,
+   * refusing the first and selling the second (same key). `ship` starts a runner, lets its lease
+   * lapse while the slow call is out, and starts a successor process on the same store.
+   */
+  async function leaseLapse(slow: 'alpha-co' | 'beta-co', shipInput: { service?: string } = {}) {
     const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
     const gates: (() => void)[] = [];
-    let alpha: ReturnType<typeof sandboxCarrier> | undefined;
-    let beta: ReturnType<typeof sandboxCarrier> | undefined;
+    const carriers: Record<string, ReturnType<typeof sandboxCarrier>> = {};
     const policy = { rateSelection: 'cheapest' as const, retry: { timeoutMs: 600_000, retries: 0, baseDelayMs: 1 } };
     const shop = await packedShop((clock) => {
-      alpha = sandboxCarrier({ id: 'alpha-co', clock });
-      beta = sandboxCarrier({ id: 'beta-co', clock });
-      // alpha-co answers slowly: its first answer is a refusal, the second (same key) a sale.
-      const buy = alpha.createShipment.bind(alpha);
+      // The fast carrier refuses its first label (it would sell later).
+      const refuseOnce = (op: string, attempt: number) => (op === 'createShipment' && attempt === 1 ? ('rejected' as const) : null);
+      for (const id of ['alpha-co', 'beta-co']) carriers[id] = sandboxCarrier({ id, clock, ...(id === slow ? {} : { fault: refuseOnce }) });
+      const gated = carriers[slow]!;
+      const buy = gated.createShipment.bind(gated);
       let calls = 0;
-      alpha.createShipment = async (request, options) => {
+      gated.createShipment = async (request, options) => {
         const n = ++calls;
         await new Promise<void>((resolve) => gates.push(resolve));
         if (n === 1) throw new FulfillmentError('CARRIER_ERROR', 'Label refused', { retryable: false });
         return buy(request, options);
       };
-      return { carriers: [alpha, beta], policy };
+      return { carriers: Object.values(carriers), policy };
     });
     const { ff, storage, clock, payments, notifier, shipmentId } = shop;
-    const first = ff.fulfillment.ship(shipmentId).catch((err: unknown) => err);
+    const first = ff.fulfillment.ship(shipmentId, shipInput).catch((err: unknown) => err);
     while (gates.length < 1) await tick();
     clock.advance(61_000); // the first runner's lease lapses while its call is out
-    const successor = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: [alpha!, beta!], payments, notifier, policy });
+    const successor = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: Object.values(carriers), payments, notifier, policy });
     const second = successor.fulfillment.ship(shipmentId).catch((err: unknown) => err);
     while (gates.length < 2) await tick();
+    return { ...shop, first, second, gates, alpha: carriers['alpha-co']!, beta: carriers['beta-co']! };
+  }
+
+  it('a runner whose lease lapsed cannot move the purchase on: the one that took over buys the only label', async () => {
+    const { first, second, gates, alpha, beta } = await leaseLapse('alpha-co');
     gates[0]!(); // the first runner hears its refusal: moving on to beta-co is no longer its call
     expect(await first).toMatchObject({ code: 'CARRIER_ERROR', retryable: true });
     gates[1]!();
-    const shipped = await second;
-    expect(shipped).toMatchObject({ shipment: { status: 'shipped', rate: { carrierId: 'alpha-co' } } });
-    expect(alpha!.labels()).toHaveLength(1);
-    expect(beta!.labels()).toHaveLength(0);
+    expect(await second).toMatchObject({ shipment: { status: 'shipped', rate: { carrierId: 'alpha-co' } } });
+    expect(alpha.labels()).toHaveLength(1);
+    expect(beta.labels()).toHaveLength(0);
   });
 
   it('a runner whose lease lapsed and who hears the last refusal leaves the intent to its successor', async () => {
-    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-    const gates: (() => void)[] = [];
-    let alpha: ReturnType<typeof sandboxCarrier> | undefined;
-    let beta: ReturnType<typeof sandboxCarrier> | undefined;
-    const policy = { rateSelection: 'cheapest' as const, retry: { timeoutMs: 600_000, retries: 0, baseDelayMs: 1 } };
-    const shop = await packedShop((clock) => {
-      // alpha-co refuses its first label and would sell later; beta-co, the last candidate,
-      // answers slowly: a refusal first, then (same key) a sale.
-      alpha = sandboxCarrier({ id: 'alpha-co', clock, fault: (op, attempt) => (op === 'createShipment' && attempt === 1 ? 'rejected' : null) });
-      beta = sandboxCarrier({ id: 'beta-co', clock });
-      const buy = beta.createShipment.bind(beta);
-      let calls = 0;
-      beta.createShipment = async (request, options) => {
-        const n = ++calls;
-        await new Promise<void>((resolve) => gates.push(resolve));
-        if (n === 1) throw new FulfillmentError('CARRIER_ERROR', 'Label refused', { retryable: false });
-        return buy(request, options);
-      };
-      return { carriers: [alpha, beta], policy };
-    });
-    const { ff, storage, clock, payments, notifier, shipmentId, order } = shop;
     // One service: two candidates, beta-co's the last.
-    const first = ff.fulfillment.ship(shipmentId, { service: 'sandbox_standard' }).catch((err: unknown) => err);
-    while (gates.length < 1) await tick();
-    clock.advance(61_000);
-    const successor = createFulfillment({ storage, clock, locations: [EAST, WEST], carriers: [alpha!, beta!], payments, notifier, policy });
-    const second = successor.fulfillment.ship(shipmentId).catch((err: unknown) => err);
-    while (gates.length < 2) await tick();
+    const { ff, storage, order, shipmentId, first, second, gates, alpha, beta } = await leaseLapse('beta-co', { service: 'sandbox_standard' });
     gates[0]!(); // every candidate refused the first runner, but the intent is no longer its own to abandon
     expect(await first).toMatchObject({ code: 'CONCURRENCY_CONFLICT', retryable: true });
     gates[1]!();
     expect(await second).toMatchObject({ shipment: { status: 'shipped', rate: { carrierId: 'beta-co' } } });
     await ff.fulfillment.ship(shipmentId).catch(() => undefined); // a retry finds it shipped
-    expect(beta!.labels()).toHaveLength(1);
-    expect(alpha!.labels()).toHaveLength(0);
+    expect(beta.labels()).toHaveLength(1);
+    expect(alpha.labels()).toHaveLength(0);
     expect((await storage.getOrder(order.id))?.intent ?? null).toBeNull();
   });
 
