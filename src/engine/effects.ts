@@ -9,6 +9,7 @@ import { callAdapter } from './adapter-call.js';
 import type { EngineContext } from './context.js';
 import { issueLabel, voidLabel } from './labels.js';
 import { type AuthorizationOutcome, requestAuthorization, requirePayments } from './payment-flow.js';
+import { holds } from './intent-registry.js';
 import { mutateOrder } from './order-writer.js';
 import { findShipment } from './shipment-lookup.js';
 
@@ -63,7 +64,7 @@ async function recordFallback(ctx: EngineContext, order: Order, effect: Of<'purc
     await mutateOrder(ctx, order.id, (current) => {
       recorded = false;
       const intent = current.intent;
-      if (intent?.id !== mine.id || intent.startedAt !== mine.startedAt) return null;
+      if (!intent || !holds(current, mine)) return null;
       const effects = intent.effects.map((e) => (e.kind === 'purchaseLabel' && e.shipmentId === effect.shipmentId ? { ...e, reached: index } : e));
       current.intent = { ...intent, effects };
       recorded = true;
@@ -81,8 +82,8 @@ const executors: { [K in EffectKind]: Executor<K> } = {
     const shipment = findShipment(order, effect.shipmentId);
     const failures: { carrierId: string; service: string; message: string }[] = [];
     // Only an outright refusal moves on to the next rate, so at most one candidate can hold a
-    // label: the one whose answer went missing. A resume starts there; the ones before it refused,
-    // and asking them again could buy a second label.
+    // label: the one tried last. A resume starts there; the ones before it refused, and asking
+    // them again could buy a second label.
     const from = lastTried(effect);
     for (const [i, rate] of effect.candidates.entries()) {
       if (i < from) continue;

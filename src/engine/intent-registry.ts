@@ -42,3 +42,8 @@ export function intentHandler(command: IntentCommand): IntentHandler {
   if (!handler) throw new FulfillmentError('CONFIGURATION_ERROR', `No handler finishes ${command} intents`);
   return handler;
 }
+
+/** Whether `order` still carries `intent` as its runner claimed it (same id, same claim). */
+export function holds(order: Order, intent: OrderIntent): boolean {
+  return order.intent?.id === intent.id && order.intent.startedAt === intent.startedAt;
+}

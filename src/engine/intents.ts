@@ -10,7 +10,7 @@ import { compensationOf, executeEffect, isRefusal } from './effects.js';
 import { collectHostActions, withHostActionMessages } from './host-actions.js';
 import { indexUpdate } from './order-index.js';
 export { INTENT_TAG } from './order-index.js';
-import { type IntentHandler, type IntentWrite, intentHandler } from './intent-registry.js';
+import { type IntentHandler, type IntentWrite, holds, intentHandler } from './intent-registry.js';
 import { type OrderChange, loadOrder, mutateOrder } from './order-writer.js';
 
 export { type IntentHandler, type IntentWrite, intentHandler, registerIntentHandler } from './intent-registry.js';
@@ -242,11 +242,6 @@ async function stall(ctx: EngineContext, orderId: string, intent: OrderIntent, i
     current.intent = { ...held, effects, stalled: true, stalledAt: index };
     return { order: current };
   }).catch((e) => ctx.reportError(e, `recording the stalled ${intent.command} intent of ${orderId}`));
-}
-
-/** Whether `order` still carries `intent` as this runner claimed it (same id, same claim). */
-export function holds(order: Order, intent: OrderIntent): boolean {
-  return order.intent?.id === intent.id && order.intent.startedAt === intent.startedAt;
 }
 
 /**
